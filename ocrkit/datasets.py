@@ -1,0 +1,123 @@
+"""Datasets bundled with the kit: MNIST, offline and checksummed.
+
+``data/mnist.npz`` holds all 70,000 MNIST digits in their original order as
+uint8 images, white digits on black (see ``data/README.md`` for provenance,
+licence and checksums).
+"""
+
+import hashlib
+import zipfile
+from collections import namedtuple
+from pathlib import Path
+
+import numpy as np
+
+from ._paths import DATA_DIR
+from .errors import DataFileError
+
+__all__ = ["MNIST", "MNIST_SHA256", "load_mnist", "mnist_path"]
+
+#: SHA-256 of ``data/mnist.npz`` as built by ``data/scripts/build_mnist.py``.
+MNIST_SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"
+
+MNIST = namedtuple("MNIST", ["x_train", "y_train", "x_test", "y_test"])
+MNIST.__doc__ = """MNIST split into training and test arrays.
+
+x_train : (n_train, 28, 28) uint8 ndarray
+y_train : (n_train,) uint8 ndarray
+x_test : (n_test, 28, 28) uint8 ndarray
+y_test : (n_test,) uint8 ndarray
+"""
+
+_FIX = "Restore it with `git checkout -- data/mnist.npz` (`git lfs pull` if cloned with LFS)."
+_verified = set()
+
+
+def mnist_path():
+    """Path of the bundled ``mnist.npz`` (``$OCRKIT_DATA/mnist.npz`` if set)."""
+    return Path(DATA_DIR) / "mnist.npz"
+
+
+def _verify(path):
+    """Check the file once per process: present, not an LFS pointer, right SHA-256."""
+    key = (str(path), path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else None
+    if key in _verified:
+        return
+    if not path.is_file():
+        raise DataFileError(f"{path}: MNIST data file not found. {_FIX}")
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+        if head.startswith(b"version https://git-lfs"):
+            raise DataFileError(f"{path}: is a Git LFS pointer, not the data. {_FIX}")
+        digest = hashlib.sha256(head)
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != MNIST_SHA256:
+        raise DataFileError(
+            f"{path}: checksum mismatch (truncated or modified; "
+            f"{path.stat().st_size} bytes). {_FIX}"
+        )
+    _verified.add(key)
+
+
+def _balanced_indices(labels, n, rng):
+    """Indices of ``n`` samples, as equal a share per class as ``n`` allows."""
+    classes = np.unique(labels)
+    if n > len(labels):
+        raise ValueError(f"asked for {n} samples but only {len(labels)} exist")
+    per_class = np.full(len(classes), n // len(classes))
+    per_class[: n % len(classes)] += 1
+    chosen = [
+        rng.choice(np.flatnonzero(labels == c), size=k, replace=False)
+        for c, k in zip(classes, per_class)
+    ]
+    # Keep the original order so that a subset reads like the full set.
+    return np.sort(np.concatenate(chosen))
+
+
+def load_mnist(*, n_train=None, n_test=None, seed=0, path=None):
+    """Load MNIST from the bundled, checksummed file.
+
+    Parameters
+    ----------
+    n_train, n_test : int, optional
+        Return a class-balanced random subset of this many digits instead of
+        the full 60,000 training / 10,000 test digits.
+    seed : int
+        Seed of the subset choice; the same seed gives the same subset.
+    path : str or Path, optional
+        Another copy of ``mnist.npz``; its SHA-256 must match.
+
+    Returns
+    -------
+    MNIST
+        ``(x_train, y_train, x_test, y_test)``; images are (n, 28, 28) uint8,
+        white on black, labels are uint8 in 0..9.
+
+    Raises
+    ------
+    DataFileError
+        If the file is missing, truncated, modified, or a Git LFS pointer.
+
+    Examples
+    --------
+    >>> data = load_mnist(n_train=1000, n_test=100)
+    >>> data.x_train.shape, int(data.y_train[:100].max())
+    ((1000, 28, 28), 9)
+    """
+    path = Path(path) if path is not None else mnist_path()
+    _verify(path)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = [npz[k] for k in MNIST._fields]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise DataFileError(f"{path}: cannot read MNIST arrays ({exc}). {_FIX}") from None
+    data = MNIST(*arrays)
+    rng = np.random.default_rng(seed)
+    if n_train is not None:
+        keep = _balanced_indices(data.y_train, int(n_train), rng)
+        data = data._replace(x_train=data.x_train[keep], y_train=data.y_train[keep])
+    if n_test is not None:
+        keep = _balanced_indices(data.y_test, int(n_test), rng)
+        data = data._replace(x_test=data.x_test[keep], y_test=data.y_test[keep])
+    return data
