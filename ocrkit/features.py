@@ -1,0 +1,102 @@
+"""Features: what a classifier sees of a normalised 28x28 digit.
+
+Two kinds, chosen by :class:`FeatureSettings`:
+
+``'pixels'``
+    the 784 grey levels scaled to [0, 1] (optionally binarised): the baseline.
+``'hog'``
+    histograms of oriented gradients (:func:`ocrkit.hog.hog`), which describe
+    the directions of the strokes and forgive small shifts and thickness.
+
+Deskewing (:func:`ocrkit.normalize.deskew`) belongs here rather than in
+normalisation so that MNIST's digits and a page's digits are treated the same.
+"""
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .hog import hog
+from .normalize import deskew
+
+__all__ = ["FeatureSettings", "ORIGINAL_HOG", "extract_features"]
+
+FEATURE_KINDS = ("hog", "pixels")
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """How digits become feature vectors.
+
+    Parameters
+    ----------
+    kind : {'hog', 'pixels'}
+    deskew : bool
+        Straighten each digit first.
+    orientations, pixels_per_cell, cells_per_block, block_norm, signed
+        HOG options (see :func:`ocrkit.hog.hog`); ignored for pixels.
+    binary_pixels : bool
+        For ``'pixels'``: threshold at half intensity, as the original program
+        did with its binary crops.
+    """
+
+    kind: str = "hog"
+    deskew: bool = True
+    orientations: int = 12
+    pixels_per_cell: tuple = (4, 4)
+    cells_per_block: tuple = (2, 2)
+    block_norm: str = "L2-Hys"
+    signed: bool = True
+    binary_pixels: bool = False
+
+    def __post_init__(self):
+        if self.kind not in FEATURE_KINDS:
+            raise ValueError(f"unknown feature kind {self.kind!r}; choose 'hog' or 'pixels'")
+        object.__setattr__(self, "pixels_per_cell", tuple(int(v) for v in self.pixels_per_cell))
+        object.__setattr__(self, "cells_per_block", tuple(int(v) for v in self.cells_per_block))
+
+    def to_dict(self):
+        """Plain JSON-able dict (tuples become lists)."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, values):
+        return cls(**values)
+
+
+#: The original program's features: skimage HOG with 10 orientations, 5x5
+#: cells, 1x1 blocks, unsigned gradients, on stretched crops without deskew.
+ORIGINAL_HOG = FeatureSettings(kind="hog", deskew=False, orientations=10,
+                               pixels_per_cell=(5, 5), cells_per_block=(1, 1),
+                               block_norm="L2-Hys", signed=False)
+
+
+def extract_features(digits, settings=None):
+    """Feature vectors of a stack of normalised digits.
+
+    Parameters
+    ----------
+    digits : (N, 28, 28) uint8 ndarray
+        White on black, as from :func:`ocrkit.normalize.normalize_digits` or MNIST.
+    settings : FeatureSettings, optional
+        The default is the kit's HOG.
+
+    Returns
+    -------
+    features : (N, D) float32 ndarray
+    """
+    settings = settings or FeatureSettings()
+    digits = np.asarray(digits)
+    if digits.ndim == 2:
+        digits = digits[None]
+    if digits.ndim != 3:
+        raise ValueError(f"digits must be an (N, 28, 28) stack, got shape {digits.shape}")
+    if settings.deskew:
+        digits = deskew(digits)
+    if settings.kind == "pixels":
+        flat = digits.reshape(len(digits), -1).astype(np.float32) / 255.0
+        return (flat >= 0.5).astype(np.float32) if settings.binary_pixels else flat
+    return hog(digits, orientations=settings.orientations,
+               pixels_per_cell=settings.pixels_per_cell,
+               cells_per_block=settings.cells_per_block,
+               block_norm=settings.block_norm, signed=settings.signed)

@@ -1,0 +1,257 @@
+"""Pre-processing: from a page image to a clean binary ink mask.
+
+The stage runs in three steps, each a public function the notebooks show on
+its own:
+
+1. :func:`to_grey` makes one channel with dark ink on light paper (a page of
+   white digits on black is inverted).
+2. :func:`flatten_illumination` estimates the paper's brightness everywhere
+   (shadows, vignetting, a grey sheet) and divides it out, so that paper is
+   ~255 and only ink is dark.
+3. :func:`binarize` turns grey into ink (True) and paper (False) by one of
+   several named methods; :func:`remove_specks` then drops dots too small to
+   be part of a stroke.
+
+No size in here is an absolute number of pixels: window sizes follow the image
+size, and speck sizes follow the measured stroke width.
+"""
+
+import cv2
+import numpy as np
+
+__all__ = [
+    "BINARIZE_METHODS",
+    "to_grey",
+    "flatten_illumination",
+    "binarize",
+    "estimate_stroke_width",
+    "remove_specks",
+]
+
+BINARIZE_METHODS = ("fixed", "otsu", "adaptive_mean", "adaptive_gaussian", "sauvola")
+
+
+def _check_image(image, name="image"):
+    image = np.asarray(image)
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3, 4)):
+        raise ValueError(
+            f"{name} must be (M, N) grey or (M, N, 3) RGB, got shape {image.shape}"
+        )
+    if image.size == 0:
+        raise ValueError(f"{name} is empty (shape {image.shape})")
+    return image
+
+
+def _sample(image, side=256):
+    """A strided view of about ``side`` x ``side`` pixels, for cheap statistics."""
+    return image[:: max(1, image.shape[0] // side), :: max(1, image.shape[1] // side)]
+
+
+def _odd(n, minimum=3):
+    n = max(int(round(n)), minimum)
+    return n if n % 2 else n + 1
+
+
+def to_grey(image, *, invert="auto"):
+    """Return one uint8 channel with dark ink on light paper.
+
+    Parameters
+    ----------
+    image : (M, N) or (M, N, 3) ndarray
+        Grey or RGB image; floats are taken to be in [0, 1], uint16 is scaled.
+    invert : {'auto', True, False}
+        ``'auto'`` inverts pages whose median is dark (white ink on a dark
+        background, as in MNIST), so that later stages always see dark ink.
+
+    Returns
+    -------
+    grey : (M, N) uint8 ndarray
+    """
+    image = _check_image(image)
+    if image.dtype == np.uint16:
+        image = (image >> 8).astype(np.uint8)
+    elif image.dtype != np.uint8:
+        image = np.clip(np.asarray(image, dtype=np.float64) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if image.ndim == 3:
+        if image.shape[2] == 1:
+            image = image[..., 0]
+        else:
+            image = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY)
+    if invert == "auto":
+        invert = bool(np.median(_sample(image)) < 128)
+    return 255 - image if invert else np.ascontiguousarray(image)
+
+
+def flatten_illumination(grey, *, scale=1 / 12):
+    """Divide out the paper's brightness so that paper becomes ~255 everywhere.
+
+    The background is estimated on a small copy of the page: a grey-level
+    dilation (maximum filter) wider than any pen stroke removes the ink, and a
+    blur smooths what remains.  Working small keeps this cheap on a 300-dpi
+    page and makes the filter size a fraction of the page, not a pixel count.
+
+    Parameters
+    ----------
+    grey : (M, N) uint8 ndarray
+        Dark ink on light paper (see :func:`to_grey`).
+    scale : float
+        Width of the maximum filter as a fraction of the shorter image side.
+        It must exceed the widest stroke; 1/12 of the page does for digits up
+        to about a third of the page height.
+
+    Returns
+    -------
+    flat : (M, N) uint8 ndarray
+        ``grey / background``, scaled so that paper is 255.
+    """
+    grey = _check_image(grey, "grey")
+    if grey.ndim != 2:
+        raise ValueError(f"grey must be (M, N), got {grey.shape}; call to_grey first")
+    rows, cols = grey.shape
+    # A small copy of about 256 px on its shorter side; the ink's darkness is
+    # averaged in, but the maximum filter picks paper around it.
+    shrink = min(1.0, 256.0 / min(rows, cols))
+    small = cv2.resize(grey, (max(1, round(cols * shrink)), max(1, round(rows * shrink))),
+                       interpolation=cv2.INTER_AREA)
+    size = _odd(min(small.shape) * scale)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
+    background = cv2.dilate(small, kernel)
+    background = cv2.blur(background, (size, size))
+    background = cv2.resize(background, (cols, rows), interpolation=cv2.INTER_LINEAR)
+    background = np.maximum(background, 1)
+    flat = cv2.divide(grey, background, scale=255)
+    return flat
+
+
+def _paper_noise(grey):
+    """Robust paper level and noise of a page that is mostly paper."""
+    sample = _sample(grey, 512).ravel()
+    level = float(np.median(sample))
+    mad = float(np.median(np.abs(sample - level)))
+    return level, max(1.4826 * mad, 1.0)
+
+
+def binarize(grey, *, method="otsu", threshold=127, block_size=None, k=0.2, offset=None):
+    """Return the ink mask of a grey page.
+
+    Parameters
+    ----------
+    grey : (M, N) uint8 ndarray
+        Dark ink on light paper, ideally flattened
+        (:func:`flatten_illumination`).
+    method : {'otsu', 'fixed', 'adaptive_mean', 'adaptive_gaussian', 'sauvola'}
+        ``'fixed'`` uses ``threshold`` as it is (the original program's 127);
+        ``'otsu'`` picks the threshold that best separates the histogram's two
+        classes, but never one inside the paper's own noise, so that a blank
+        page stays blank; the adaptive methods compare each pixel with its
+        neighbourhood (mean, Gaussian-weighted mean, or Sauvola's
+        mean-and-deviation rule).
+    threshold : int
+        Grey level for ``'fixed'``; pixels darker than it are ink.
+    block_size : int, optional
+        Neighbourhood width of the adaptive methods, odd.  By default 1/8 of
+        the shorter image side: wider than a digit, so a digit's inside is
+        compared with paper rather than with its own ink.
+    k : float
+        Sauvola's sensitivity to the local deviation.
+    offset : float, optional
+        How much darker than the local mean a pixel must be to count as ink
+        (adaptive mean/Gaussian).  By default four times the paper noise.
+
+    Returns
+    -------
+    ink : (M, N) bool ndarray
+
+    References
+    ----------
+    N. Otsu, "A threshold selection method from gray-level histograms", IEEE
+    Trans. SMC 9(1), 1979, doi:10.1109/TSMC.1979.4310076.
+    J. Sauvola and M. Pietikäinen, "Adaptive document image binarization",
+    Pattern Recognition 33(2), 2000, doi:10.1016/S0031-3203(99)00055-2.
+    """
+    grey = _check_image(grey, "grey")
+    if grey.ndim != 2 or grey.dtype != np.uint8:
+        raise ValueError(
+            f"grey must be (M, N) uint8, got {grey.shape} {grey.dtype}; call to_grey first"
+        )
+    if method not in BINARIZE_METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(BINARIZE_METHODS)}")
+    if block_size is None:
+        block_size = _odd(min(grey.shape) / 8)
+    elif block_size < 3 or block_size % 2 == 0:
+        raise ValueError(f"block_size must be odd and at least 3, got {block_size}")
+    if method == "fixed":
+        return grey < threshold
+    paper, noise = _paper_noise(grey)
+    if method == "otsu":
+        otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        # Otsu always splits the histogram in two, even a blank page's paper
+        # noise; keep the threshold clearly below the paper.
+        limit = paper - 5.0 * noise
+        return grey < min(otsu, limit)
+    if offset is None:
+        offset = 4.0 * noise
+    if method in ("adaptive_mean", "adaptive_gaussian"):
+        local = (cv2.blur(grey, (block_size, block_size)) if method == "adaptive_mean"
+                 else cv2.GaussianBlur(grey, (block_size, block_size), 0))
+        return grey.astype(np.int16) < local.astype(np.int16) - offset
+    # Sauvola: T = m * (1 + k * (s / R - 1)), with R the dynamic range of s.
+    as_float = grey.astype(np.float32)
+    mean = cv2.blur(as_float, (block_size, block_size))
+    sq_mean = cv2.blur(as_float * as_float, (block_size, block_size))
+    std = np.sqrt(np.maximum(sq_mean - mean * mean, 0))
+    local = mean * (1 + k * (std / 128.0 - 1))
+    return (as_float < local) & (as_float < paper - 3.0 * noise)
+
+
+def estimate_stroke_width(ink):
+    """Typical pen stroke width of an ink mask, in pixels.
+
+    Twice the median distance-to-paper on the stroke's centre line (local
+    maxima of the distance transform).
+
+    Parameters
+    ----------
+    ink : (M, N) bool ndarray
+
+    Returns
+    -------
+    width : float
+        0.0 when there is no ink.
+    """
+    ink = np.asarray(ink)
+    if ink.ndim != 2:
+        raise ValueError(f"ink must be (M, N), got {ink.shape}")
+    mask = ink.astype(np.uint8)
+    if not mask.any():
+        return 0.0
+    dist = cv2.distanceTransform(mask, cv2.DIST_L2, 3)
+    ridge = (dist > 0) & (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8)))
+    return float(2.0 * np.median(dist[ridge]))
+
+
+def remove_specks(ink, *, stroke_width=None, min_area_strokes=1.5):
+    """Drop ink components too small to be part of a written stroke.
+
+    Parameters
+    ----------
+    ink : (M, N) bool ndarray
+    stroke_width : float, optional
+        Measured by :func:`estimate_stroke_width` if not given.
+    min_area_strokes : float
+        A component smaller than ``min_area_strokes * stroke_width**2`` is a
+        speck (a round dot as wide as the pen has area ~0.8 w²).
+
+    Returns
+    -------
+    cleaned : (M, N) bool ndarray
+    """
+    ink = np.asarray(ink, dtype=bool)
+    if stroke_width is None:
+        stroke_width = estimate_stroke_width(ink)
+    if stroke_width <= 0:
+        return ink.copy()
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= min_area_strokes * stroke_width**2
+    keep[0] = False
+    return keep[labels]

@@ -1,0 +1,334 @@
+"""Segmentation: from an ink mask to digit boxes in reading order.
+
+Steps, each relative to the page and to the digits found, never to a fixed
+number of pixels:
+
+1. connected components of the ink (8-connected);
+2. drop what is not writing: page borders and shadows (a large part of the
+   page), ruled lines (much longer than a digit is tall, and thin);
+3. estimate the typical digit height (a robust median);
+4. merge the parts of one digit: pieces that sit over one another (the
+   detached top bar of a 5, a broken 4 or 7) and fit together in one digit's
+   size;
+5. drop specks and dots much smaller than a digit, and blobs much larger;
+6. split blobs of touching digits: a blob as wide as two or three digits is cut
+   at the thinnest columns near where the cuts should be, and if a scorer is
+   given (a classifier's confidence), the cuts it likes best win, and only if
+   it likes them better than the whole blob;
+7. reading order: digits chained into lines left to right by vertical overlap
+   with their left neighbour (so a slanted line stays one line), lines sorted
+   top to bottom, and digits grouped into numbers by the gaps between them.
+"""
+
+from dataclasses import dataclass, field
+from itertools import product
+
+import cv2
+import numpy as np
+
+from .preprocess import estimate_stroke_width
+
+__all__ = ["Segmentation", "segment_digits", "reading_order"]
+
+
+@dataclass
+class Segmentation:
+    """Digits found on a page, in reading order.
+
+    Attributes
+    ----------
+    boxes : (N, 4) int ndarray
+        ``x, y, w, h`` of each digit, in page pixels.
+    masks : list of (h, w) bool ndarray
+        The ink of each digit inside its box (ink of neighbours left out).
+    line : (N,) int ndarray
+        Index of the text line, 0-based, top to bottom.
+    number : (N,) int ndarray
+        Index of the number (digits not separated by a gap), 0-based over the page.
+    digit_height : float
+        Typical digit height on this page, px (0 if nothing was found).
+    stroke_width : float
+        Typical pen stroke width, px.
+    dropped : list of (box, reason)
+        Ink that was not taken for a digit, and why.
+    """
+
+    boxes: np.ndarray
+    masks: list
+    line: np.ndarray
+    number: np.ndarray
+    digit_height: float = 0.0
+    stroke_width: float = 0.0
+    dropped: list = field(default_factory=list)
+
+    def __len__(self):
+        return len(self.boxes)
+
+
+def _empty(stroke_width=0.0, dropped=()):
+    zeros = np.zeros(0, int)
+    return Segmentation(np.zeros((0, 4), int), [], zeros, zeros.copy(), 0.0, stroke_width,
+                        list(dropped))
+
+
+def _union_box(boxes):
+    x1, y1 = boxes[:, 0].min(), boxes[:, 1].min()
+    x2, y2 = (boxes[:, 0] + boxes[:, 2]).max(), (boxes[:, 1] + boxes[:, 3]).max()
+    return np.array([x1, y1, x2 - x1, y2 - y1])
+
+
+def _robust_height(heights, stroke_width):
+    """Median height of components that look like digits rather than dots."""
+    tall = heights[heights >= 2.5 * max(stroke_width, 1.0)]
+    if tall.size == 0:
+        tall = heights
+    first = np.median(tall)
+    near = tall[(tall >= 0.5 * first) & (tall <= 2.0 * first)]
+    return float(np.median(near)) if near.size else float(first)
+
+
+def _merge_groups(boxes, height, max_height, max_width, max_gap):
+    """Group component indices that are parts of one digit (union-find)."""
+    n = len(boxes)
+    parent = list(range(n))
+    group_box = {i: boxes[i].copy() for i in range(n)}
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    x1, y1 = boxes[:, 0], boxes[:, 1]
+    x2, y2 = x1 + boxes[:, 2], y1 + boxes[:, 3]
+    overlap_x = np.minimum(x2[:, None], x2[None, :]) - np.maximum(x1[:, None], x1[None, :])
+    gap_y = np.maximum(y1[:, None], y1[None, :]) - np.minimum(y2[:, None], y2[None, :])
+    gap_x = -overlap_x
+    narrow = np.minimum(boxes[:, 2][:, None], boxes[:, 2][None, :])
+    small = np.minimum(boxes[:, 3][:, None], boxes[:, 3][None, :]) < 0.6 * height
+    stacked = (overlap_x >= 0.5 * narrow) & (gap_y <= max_gap)
+    # A small piece just beside a larger one (a broken stroke) also belongs.
+    beside = small & (gap_x <= 0.15 * height) & (gap_y <= 0) & (overlap_x > -0.15 * height)
+    candidates = np.argwhere(np.triu(stacked | beside, k=1))
+    distance = np.maximum(gap_x, gap_y)[candidates[:, 0], candidates[:, 1]]
+    for i, j in candidates[np.argsort(distance, kind="stable")]:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        union = _union_box(np.stack([group_box[ri], group_box[rj]]))
+        if union[3] <= max_height and union[2] <= max_width:
+            parent[rj] = ri
+            group_box[ri] = union
+    groups = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def _cut_candidates(profile, n_parts, typical_width, per_cut=3):
+    """Up to ``per_cut`` low-ink columns near each of the ``n_parts - 1`` ideal cuts."""
+    width = len(profile)
+    smooth = np.convolve(profile, np.ones(3) / 3, mode="same")
+    window = max(1, int(0.3 * typical_width))
+    options = []
+    for k in range(1, n_parts):
+        ideal = round(k * width / n_parts)
+        lo, hi = max(1, ideal - window), min(width - 1, ideal + window + 1)
+        if hi <= lo:
+            return []
+        cols = np.arange(lo, hi)
+        order = np.lexsort((np.abs(cols - ideal), smooth[lo:hi]))
+        options.append(cols[order[:per_cut]])
+    return options
+
+
+def _split_blob(mask, n_parts, typical_width, scorer):
+    """Cut a blob of touching digits into ``n_parts`` column ranges, or None."""
+    profile = mask.sum(axis=0).astype(float)
+    options = _cut_candidates(profile, n_parts, typical_width)
+    if not options:
+        return None
+    best, best_score = None, -np.inf
+    for cuts in product(*options):
+        if any(b - a < 0.25 * typical_width for a, b in zip((0, *cuts), (*cuts, mask.shape[1]))):
+            continue
+        pieces = [mask[:, a:b] for a, b in zip((0, *cuts), (*cuts, mask.shape[1]))]
+        if scorer is not None:
+            score = float(np.mean(scorer(pieces)))
+        else:
+            # Without a classifier, prefer cuts through little ink.
+            score = -float(sum(profile[c] for c in cuts))
+        if score > best_score:
+            best, best_score = cuts, score
+    if best is None:
+        return None
+    if scorer is not None and best_score <= float(np.mean(scorer([mask]))):
+        return None
+    return list(zip((0, *best), (*best, mask.shape[1]))), best_score
+
+
+def reading_order(boxes, *, digit_height=None, number_gap=0.45):
+    """Order boxes into lines and numbers as a person would read them.
+
+    Parameters
+    ----------
+    boxes : (N, 4) array_like
+        ``x, y, w, h`` per digit, in any order.
+    digit_height : float, optional
+        Typical digit height; the median box height by default.
+    number_gap : float
+        A horizontal gap wider than this many digit heights starts a new
+        number.
+
+    Returns
+    -------
+    order : (N,) int ndarray
+        Indices of ``boxes`` in reading order.
+    line : (N,) int ndarray
+        Line index of each box in reading order.
+    number : (N,) int ndarray
+        Number index of each box in reading order, counted over the page.
+    """
+    boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    if len(boxes) == 0:
+        empty = np.zeros(0, int)
+        return empty, empty.copy(), empty.copy()
+    height = float(digit_height or np.median(boxes[:, 3]))
+    lines = []  # each: list of indices, left to right
+    for i in np.argsort(boxes[:, 0], kind="stable"):
+        x, y, w, h = boxes[i]
+        best, best_overlap = None, 0.0
+        for li, members in enumerate(lines):
+            last = boxes[members[-1]]
+            gap = x - (last[0] + last[2])
+            if gap > 3.0 * height:
+                continue
+            overlap = min(y + h, last[1] + last[3]) - max(y, last[1])
+            share = overlap / min(h, last[3])
+            if share > 0.5 and share > best_overlap:
+                best, best_overlap = li, share
+        if best is None:
+            lines.append([i])
+        else:
+            lines[best].append(i)
+    # Top to bottom by the centre of each line's first digit, then left to right.
+    lines.sort(key=lambda m: (boxes[m[0], 1] + boxes[m[0], 3] / 2, boxes[m[0], 0]))
+    order, line_ids, number_ids = [], [], []
+    number = -1
+    for li, members in enumerate(lines):
+        previous = None
+        for i in members:
+            if previous is None or boxes[i, 0] - (boxes[previous, 0] + boxes[previous, 2]) > (
+                number_gap * height
+            ):
+                number += 1
+            order.append(i)
+            line_ids.append(li)
+            number_ids.append(number)
+            previous = i
+    return np.array(order, int), np.array(line_ids, int), np.array(number_ids, int)
+
+
+def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
+                   max_height=2.5, number_gap=0.45):
+    """Find the digits in an ink mask.
+
+    Parameters
+    ----------
+    ink : (M, N) bool ndarray
+        True where there is ink (:func:`ocrkit.preprocess.binarize`).
+    merge : bool
+        Join the parts of a broken digit.
+    split : bool
+        Cut blobs of two or three touching digits apart.
+    scorer : callable, optional
+        ``scorer(masks) -> confidences`` for a list of bool masks; used to
+        choose among cuts of touching digits and to keep a wide digit whole
+        when the classifier is surer of it whole.
+    min_height, max_height : float
+        Keep candidates whose height is within these multiples of the typical
+        digit height.
+    number_gap : float
+        See :func:`reading_order`.
+
+    Returns
+    -------
+    Segmentation
+    """
+    ink = np.asarray(ink)
+    if ink.ndim != 2:
+        raise ValueError(f"ink must be a 2-D (M, N) mask, got shape {ink.shape}")
+    rows, cols = ink.shape
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    boxes = stats[1:, :4].astype(int)
+    ids = np.arange(1, count)
+    dropped = []
+    # Page borders, frames and shadows: ink spanning a large part of the page.
+    huge = (boxes[:, 2] > 0.5 * cols) | (boxes[:, 3] > 0.5 * rows)
+    dropped += [(tuple(b), "page border or shadow") for b in boxes[huge]]
+    boxes, ids = boxes[~huge], ids[~huge]
+    if len(boxes) == 0:
+        return _empty(0.0, dropped)
+    stroke_width = estimate_stroke_width(ink)
+    height = _robust_height(boxes[:, 3], stroke_width)
+    ruled = (boxes[:, 2] > 3.0 * height) & (boxes[:, 3] < 0.6 * height)
+    dropped += [(tuple(b), "ruled line") for b in boxes[ruled]]
+    boxes, ids = boxes[~ruled], ids[~ruled]
+    if len(boxes) == 0:
+        return _empty(stroke_width, dropped)
+    height = _robust_height(boxes[:, 3], stroke_width)
+
+    if merge:
+        groups = _merge_groups(boxes, height, max_height=1.35 * height, max_width=1.2 * height,
+                               max_gap=0.35 * height)
+    else:
+        groups = [[i] for i in range(len(boxes))]
+    group_boxes = np.array([_union_box(boxes[g]) for g in groups])
+    height = _robust_height(group_boxes[:, 3], stroke_width)
+    keep = []
+    for g, box in zip(groups, group_boxes):
+        if box[3] < min_height * height:
+            dropped.append((tuple(box), "too small for a digit"))
+        elif box[3] > max_height * height or box[2] > 6 * height:
+            dropped.append((tuple(box), "too large for a digit"))
+        else:
+            keep.append((box, ids[g]))
+    if not keep:
+        return _empty(stroke_width, dropped)
+
+    def mask_of(box, members):
+        x, y, w, h = box
+        return np.isin(labels[y:y + h, x:x + w], members)
+
+    widths = np.array([b[2] for b, _ in keep], float)
+    heights = np.array([b[3] for b, _ in keep], float)
+    regular = widths[(widths >= 0.35 * heights) & (widths <= 1.1 * heights)]
+    typical_width = float(np.median(regular)) if regular.size else 0.7 * height
+
+    final_boxes, final_masks = [], []
+    for box, members in keep:
+        mask = mask_of(box, members)
+        n_parts = int(np.clip(round(box[2] / typical_width), 1, 3))
+        parts = None
+        if split and box[2] > 1.5 * typical_width and n_parts >= 2:
+            parts = _split_blob(mask, n_parts, typical_width, scorer)
+        if parts is None:
+            final_boxes.append(box)
+            final_masks.append(mask)
+            continue
+        for a, b in parts[0]:
+            piece = mask[:, a:b]
+            rows_on = np.flatnonzero(piece.any(axis=1))
+            cols_on = np.flatnonzero(piece.any(axis=0))
+            if rows_on.size == 0:
+                continue
+            top, left = rows_on[0], cols_on[0]
+            sub = piece[top:rows_on[-1] + 1, left:cols_on[-1] + 1]
+            final_boxes.append(np.array([box[0] + a + left, box[1] + top, sub.shape[1],
+                                         sub.shape[0]]))
+            final_masks.append(sub)
+
+    final_boxes = np.array(final_boxes, int).reshape(-1, 4)
+    order, line, number = reading_order(final_boxes, digit_height=height, number_gap=number_gap)
+    return Segmentation(final_boxes[order], [final_masks[i] for i in order], line, number,
+                        height, stroke_width, dropped)
