@@ -10,6 +10,7 @@ __all__ = [
     "OcrkitError",
     "ImageReadError",
     "ImageTooLargeError",
+    "ImageWriteError",
     "DataFileError",
     "ModelFileError",
     "SheetError",
@@ -26,6 +27,10 @@ class ImageReadError(OcrkitError, ValueError):
 
 class ImageTooLargeError(ImageReadError):
     """An image header declares more pixels than ocrkit agrees to decode."""
+
+
+class ImageWriteError(OcrkitError, OSError):
+    """An image file could not be written: unknown extension, missing folder, no permission."""
 
 
 class DataFileError(OcrkitError, OSError):
