@@ -206,3 +206,8 @@ def default_model(*, progress=True):
     _default = train_mnist_model("svm", progress=progress)
     save_model(_default, path)
     return _default
+
+
+if __name__ == "__main__":
+    # `python -m ocrkit.models` builds the default model's cache ahead of use.
+    print(f"default model ready: {default_model()}")

@@ -2,8 +2,8 @@
 
 :func:`read_page` is what ``ocrkit read`` and the notebooks call::
 
-    image -> to_grey -> flatten_illumination -> binarize -> remove_specks
-          -> segment_digits -> normalize_digit -> classifier -> PageReading
+    image -> to_grey -> flatten_illumination -> binarize -> segment_digits
+          -> normalize_digits -> classifier -> PageReading
 
 One set of default settings serves scans and phone photos alike: every size
 in the chain is measured on the page (stroke width, digit height), none is a
@@ -17,7 +17,7 @@ import numpy as np
 
 from .classify import UNKNOWN
 from .normalize import normalize_digits
-from .preprocess import binarize, flatten_illumination, remove_specks, to_grey
+from .preprocess import binarize, find_paper, flatten_illumination, to_grey
 from .render import draw_annotations, draw_digits
 from .segment import segment_digits
 
@@ -152,9 +152,12 @@ def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, spl
 
         model = default_model()
     grey = to_grey(image)
+    paper = find_paper(grey)
     if flatten:
         grey = flatten_illumination(grey)
-    ink = remove_specks(binarize(grey, method=method))
+    ink = binarize(grey, method=method)
+    if paper is not None:
+        ink &= paper
 
     def scorer(masks):
         digits = normalize_digits(masks, stroke_width=stroke_width)

@@ -23,6 +23,7 @@ __all__ = [
     "BINARIZE_METHODS",
     "to_grey",
     "flatten_illumination",
+    "find_paper",
     "binarize",
     "estimate_stroke_width",
     "remove_specks",
@@ -86,9 +87,12 @@ def flatten_illumination(grey, *, scale=1 / 12):
     """Divide out the paper's brightness so that paper becomes ~255 everywhere.
 
     The background is estimated on a small copy of the page: a grey-level
-    dilation (maximum filter) wider than any pen stroke removes the ink, and a
-    blur smooths what remains.  Working small keeps this cheap on a 300-dpi
-    page and makes the filter size a fraction of the page, not a pixel count.
+    closing (maximum filter, then minimum filter) wider than any pen stroke
+    removes the ink, and a blur smooths what remains.  The minimum filter
+    undoes the shift a maximum filter alone makes on a shadow's slope (it
+    would take the paper half a window further into the light).  Working
+    small keeps this cheap on a 300-dpi page and makes the filter size a
+    fraction of the page, not a pixel count.
 
     Parameters
     ----------
@@ -115,7 +119,7 @@ def flatten_illumination(grey, *, scale=1 / 12):
                        interpolation=cv2.INTER_AREA)
     size = _odd(min(small.shape) * scale)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
-    background = cv2.dilate(small, kernel)
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
     background = cv2.blur(background, (size, size))
     background = cv2.resize(background, (cols, rows), interpolation=cv2.INTER_LINEAR)
     background = np.maximum(background, 1)
@@ -123,11 +127,59 @@ def flatten_illumination(grey, *, scale=1 / 12):
     return flat
 
 
+def find_paper(grey, *, darker=0.55, margin=0.01):
+    """Mask of the sheet of paper in a photo that also shows the table around it.
+
+    On a small copy of the page, the ink is closed away (as in
+    :func:`flatten_illumination`); regions connected to the image border
+    that are much darker than the paper (below ``darker`` times the paper's
+    median brightness) are taken for what lies around the sheet.  A shadow or
+    vignetting on the sheet itself stays far above that.
+
+    Parameters
+    ----------
+    grey : (M, N) uint8 ndarray
+    darker : float
+        How dark, relative to the paper, the surroundings must be.
+    margin : float
+        The surroundings are grown by this fraction of the shorter side, to
+        cover the sheet's edge and its shadow.
+
+    Returns
+    -------
+    paper : (M, N) bool ndarray or None
+        None when the whole image is paper (a scan), so callers can skip it.
+    """
+    grey = _check_image(grey, "grey")
+    rows, cols = grey.shape
+    shrink = min(1.0, 256.0 / min(rows, cols))
+    small = cv2.resize(grey, (max(1, round(cols * shrink)), max(1, round(rows * shrink))),
+                       interpolation=cv2.INTER_AREA)
+    size = _odd(min(small.shape) / 24)
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    dark = (closed < darker * np.median(closed)).astype(np.uint8)
+    count, labels = cv2.connectedComponents(dark, connectivity=4)
+    edge_labels = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    outside = np.isin(labels, edge_labels[edge_labels > 0])
+    if not outside.any():
+        return None
+    grow = _odd(min(small.shape) * margin * 2, minimum=3)
+    outside = cv2.dilate(outside.astype(np.uint8), np.ones((grow, grow), np.uint8))
+    return cv2.resize(outside, (cols, rows), interpolation=cv2.INTER_NEAREST) == 0
+
+
 def _paper_noise(grey):
-    """Robust paper level and noise of a page that is mostly paper."""
-    sample = _sample(grey, 512).ravel()
+    """Robust paper level and noise of a page that is mostly paper.
+
+    The noise is measured around a local median (a window 1/16 of the page
+    wide), so that a shadow or vignetting across an unflattened page is not
+    taken for noise; the median also ignores the ink in the window.
+    """
+    sample = np.ascontiguousarray(_sample(grey, 512))
     level = float(np.median(sample))
-    mad = float(np.median(np.abs(sample - level)))
+    local = cv2.medianBlur(sample, _odd(min(sample.shape) / 16))
+    mad = float(np.median(np.abs(sample.astype(np.int16) - local)))
     return level, max(1.4826 * mad, 1.0)
 
 
@@ -204,15 +256,27 @@ def binarize(grey, *, method="otsu", threshold=127, block_size=None, k=0.2, offs
     return (as_float < local) & (as_float < paper - 3.0 * noise)
 
 
-def estimate_stroke_width(ink):
+def _ridge_distances(ink):
+    """Distance-to-paper values on the centre lines of the strokes of ``ink``."""
+    mask = np.ascontiguousarray(ink, dtype=np.uint8)
+    dist = cv2.distanceTransform(mask, cv2.DIST_L2, cv2.DIST_MASK_5)
+    ridge = (dist > 0) & (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8)))
+    return dist[ridge]
+
+
+def estimate_stroke_width(ink, *, boxes=None):
     """Typical pen stroke width of an ink mask, in pixels.
 
-    Twice the median distance-to-paper on the stroke's centre line (local
-    maxima of the distance transform).
+    From the median distance-to-paper ``d`` on the strokes' centre lines
+    (local maxima of the distance transform): a stroke ``w`` pixels wide has
+    ``d = (w + 1) / 2`` at its centre pixel, so ``w = 2 d - 1``.
 
     Parameters
     ----------
     ink : (M, N) bool ndarray
+    boxes : (K, 4) int array_like, optional
+        Measure only inside these ``x, y, w, h`` boxes (the larger
+        components of a page), which is much cheaper than the whole page.
 
     Returns
     -------
@@ -222,12 +286,13 @@ def estimate_stroke_width(ink):
     ink = np.asarray(ink)
     if ink.ndim != 2:
         raise ValueError(f"ink must be (M, N), got {ink.shape}")
-    mask = ink.astype(np.uint8)
-    if not mask.any():
-        return 0.0
-    dist = cv2.distanceTransform(mask, cv2.DIST_L2, 3)
-    ridge = (dist > 0) & (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8)))
-    return float(2.0 * np.median(dist[ridge]))
+    if boxes is None:
+        ridges = _ridge_distances(ink)
+    else:
+        parts = [_ridge_distances(np.pad(ink[y:y + h, x:x + w], 1))
+                 for x, y, w, h in np.asarray(boxes, int).reshape(-1, 4)]
+        ridges = np.concatenate(parts) if parts else np.zeros(0)
+    return float(max(2.0 * np.median(ridges) - 1.0, 1.0)) if ridges.size else 0.0
 
 
 def remove_specks(ink, *, stroke_width=None, min_area_strokes=1.5):

@@ -5,7 +5,8 @@ number of pixels:
 
 1. connected components of the ink (8-connected);
 2. drop what is not writing: page borders and shadows (a large part of the
-   page), ruled lines (much longer than a digit is tall, and thin);
+   page), specks (smaller than a few squared stroke widths), ruled lines
+   (much longer than a digit is tall, and thin);
 3. estimate the typical digit height (a robust median);
 4. merge the parts of one digit: pieces that sit over one another (the
    detached top bar of a 5, a broken 4 or 7) and fit together in one digit's
@@ -230,7 +231,7 @@ def reading_order(boxes, *, digit_height=None, number_gap=0.45):
 
 
 def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
-                   max_height=2.5, number_gap=0.45):
+                   max_height=2.5, number_gap=0.45, speck_area=1.5):
     """Find the digits in an ink mask.
 
     Parameters
@@ -250,6 +251,9 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
         digit height.
     number_gap : float
         See :func:`reading_order`.
+    speck_area : float
+        Components smaller than this many squared stroke widths are specks
+        (a round dot as wide as the pen has about 0.8).
 
     Returns
     -------
@@ -265,11 +269,25 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     dropped = []
     # Page borders, frames and shadows: ink spanning a large part of the page.
     huge = (boxes[:, 2] > 0.5 * cols) | (boxes[:, 3] > 0.5 * rows)
+    # Solid dark regions cut by the image edge are the table or the shadow
+    # around a photographed sheet; pen strokes fill only part of their box.
+    x, y, w, h = boxes.T
+    at_edge = (x == 0) | (y == 0) | (x + w == cols) | (y + h == rows)
+    fill = stats[1:, cv2.CC_STAT_AREA] / np.maximum(w * h, 1)
+    huge |= at_edge & (fill > 0.6)
     dropped += [(tuple(b), "page border or shadow") for b in boxes[huge]]
     boxes, ids = boxes[~huge], ids[~huge]
     if len(boxes) == 0:
         return _empty(0.0, dropped)
-    stroke_width = estimate_stroke_width(ink)
+    # The stroke width is measured on the largest components only: cheap on a
+    # 300-dpi page, and specks cannot drag it down.
+    largest = np.argsort(stats[ids, cv2.CC_STAT_AREA])[::-1][:200]
+    stroke_width = estimate_stroke_width(ink, boxes=boxes[largest])
+    specks = stats[ids, cv2.CC_STAT_AREA] < speck_area * stroke_width**2
+    dropped += [(tuple(b), "speck") for b in boxes[specks][:1000]]
+    boxes, ids = boxes[~specks], ids[~specks]
+    if len(boxes) == 0:
+        return _empty(stroke_width, dropped)
     height = _robust_height(boxes[:, 3], stroke_width)
     ruled = (boxes[:, 2] > 3.0 * height) & (boxes[:, 3] < 0.6 * height)
     dropped += [(tuple(b), "ruled line") for b in boxes[ruled]]
