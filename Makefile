@@ -43,7 +43,7 @@ test: model
 	$(BIN)/python -m pytest -q
 
 demo: model
-	$(BIN)/ocrkit read data/handwriting/writer_a_test_scan.png --out out --json
+	$(BIN)/ocrkit read data/handwriting/writer_a_test_scan.jpg --out out --json
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick,)

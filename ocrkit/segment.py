@@ -126,11 +126,12 @@ def _merge_groups(boxes, height, max_height, max_width, max_gap):
     return list(groups.values())
 
 
-def _cut_candidates(profile, n_parts, typical_width, per_cut=3):
+def _cut_candidates(profile, n_parts, typical_width, per_cut=4):
     """Up to ``per_cut`` low-ink columns near each of the ``n_parts - 1`` ideal cuts."""
     width = len(profile)
     smooth = np.convolve(profile, np.ones(3) / 3, mode="same")
-    window = max(1, int(0.3 * typical_width))
+    # Wide enough to reach a cut shifted by a narrow "1" among the digits.
+    window = max(1, int(0.45 * typical_width))
     options = []
     for k in range(1, n_parts):
         ideal = round(k * width / n_parts)
@@ -143,32 +144,90 @@ def _cut_candidates(profile, n_parts, typical_width, per_cut=3):
     return options
 
 
-def _split_blob(mask, n_parts, typical_width, scorer):
-    """Cut a blob of touching digits into ``n_parts`` column ranges, or None."""
+def _trim(piece):
+    """Crop a bool mask to its ink; returns (mask, top, left) or None if empty."""
+    rows_on = np.flatnonzero(piece.any(axis=1))
+    if rows_on.size == 0:
+        return None
+    cols_on = np.flatnonzero(piece.any(axis=0))
+    return piece[rows_on[0]:rows_on[-1] + 1, cols_on[0]:cols_on[-1] + 1], rows_on[0], cols_on[0]
+
+
+def _split_blob(mask, typical_width, scorer, *, sure=0.8, count_penalty=0.2):
+    """Cut a blob of touching digits into column ranges, or return None.
+
+    Cuts into 2 and 3 parts are tried where the blob is wide enough for
+    them, each at the low-ink columns near the ideal positions.  With a
+    scorer, every candidate's pieces are scored in one call and the best mean
+    confidence wins, but only if it beats the blob's own confidence; a blob
+    barely wider than a digit is cut only if the whole is unsure and every
+    piece is recognised with confidence ``sure``.  Without a scorer, the cut through least ink into
+    the number of parts the width suggests wins.
+    """
+    width = mask.shape[1]
     profile = mask.sum(axis=0).astype(float)
-    options = _cut_candidates(profile, n_parts, typical_width)
-    if not options:
-        return None
-    best, best_score = None, -np.inf
-    for cuts in product(*options):
-        if any(b - a < 0.25 * typical_width for a, b in zip((0, *cuts), (*cuts, mask.shape[1]))):
+    expected = int(np.clip(round(width / typical_width), 1, 3))
+    candidates = []
+    for n_parts in (2, 3):
+        if width < (n_parts - 1.2) * typical_width or (scorer is None and n_parts != expected):
             continue
-        pieces = [mask[:, a:b] for a, b in zip((0, *cuts), (*cuts, mask.shape[1]))]
-        if scorer is not None:
-            score = float(np.mean(scorer(pieces)))
-        else:
-            # Without a classifier, prefer cuts through little ink.
-            score = -float(sum(profile[c] for c in cuts))
+        for cuts in product(*_cut_candidates(profile, n_parts, typical_width)):
+            bounds = list(zip((0, *cuts), (*cuts, width)))
+            if all(b - a >= 0.3 * typical_width for a, b in bounds):
+                candidates.append(bounds)
+    if not candidates:
+        return None
+    if scorer is None:
+        costs = [sum(profile[a] for a, _ in bounds[1:]) for bounds in candidates]
+        return candidates[int(np.argmin(costs))]
+    pieces = [mask]
+    for bounds in candidates:
+        pieces += [mask[:, a:b] for a, b in bounds]
+    scores = np.asarray(scorer(pieces), float)
+    whole, rest = scores[0], scores[1:]
+    means, lows, start = [], [], 0
+    for bounds in candidates:
+        piece_scores = rest[start:start + len(bounds)]
+        # Cutting into more pieces than the width suggests has to earn it:
+        # slivers of a digit are often recognised as confident "1"s.
+        penalty = count_penalty * abs(len(bounds) - width / typical_width)
+        means.append(piece_scores.mean() - penalty)
+        lows.append(piece_scores.min())
+        start += len(bounds)
+    best = int(np.argmax(means))
+    if means[best] <= whole:
+        return None
+    # A blob only a little wider than a digit may well be one wide digit:
+    # cut it only if every piece is recognised surely and the whole is not.
+    if width < 1.5 * typical_width and (whole >= sure or lows[best] < sure):
+        return None
+    return candidates[best]
+
+
+def _number_gap(gaps, low=0.3, high=0.7, fallback=0.45):
+    """Gap (in digit heights) that separates numbers, learnt from the page.
+
+    Gaps inside numbers and between numbers form two groups; the threshold
+    that best separates them (Otsu's criterion on the sorted gaps), kept
+    within ``[low, high]`` digit heights.  Pages with no gap above ``low``
+    use ``fallback``.
+    """
+    gaps = np.sort(np.asarray(gaps, float))
+    if gaps.size < 2 or gaps[-1] <= low:
+        return fallback
+    best, best_score = fallback, -1.0
+    for i in range(1, gaps.size):
+        cut = (gaps[i - 1] + gaps[i]) / 2
+        if not low <= cut <= high:
+            continue
+        below, above = gaps[:i], gaps[i:]
+        score = below.size * above.size * (above.mean() - below.mean()) ** 2
         if score > best_score:
-            best, best_score = cuts, score
-    if best is None:
-        return None
-    if scorer is not None and best_score <= float(np.mean(scorer([mask]))):
-        return None
-    return list(zip((0, *best), (*best, mask.shape[1]))), best_score
+            best, best_score = cut, score
+    return best
 
 
-def reading_order(boxes, *, digit_height=None, number_gap=0.45):
+def reading_order(boxes, *, digit_height=None, number_gap=None):
     """Order boxes into lines and numbers as a person would read them.
 
     Parameters
@@ -177,9 +236,10 @@ def reading_order(boxes, *, digit_height=None, number_gap=0.45):
         ``x, y, w, h`` per digit, in any order.
     digit_height : float, optional
         Typical digit height; the median box height by default.
-    number_gap : float
+    number_gap : float, optional
         A horizontal gap wider than this many digit heights starts a new
-        number.
+        number.  By default it is learnt from the page's gaps (between 0.3
+        and 0.7 digit heights).
 
     Returns
     -------
@@ -202,7 +262,7 @@ def reading_order(boxes, *, digit_height=None, number_gap=0.45):
         for li, members in enumerate(lines):
             last = boxes[members[-1]]
             gap = x - (last[0] + last[2])
-            if gap > 3.0 * height:
+            if gap > 2.0 * height:
                 continue
             overlap = min(y + h, last[1] + last[3]) - max(y, last[1])
             share = overlap / min(h, last[3])
@@ -214,6 +274,9 @@ def reading_order(boxes, *, digit_height=None, number_gap=0.45):
             lines[best].append(i)
     # Top to bottom by the centre of each line's first digit, then left to right.
     lines.sort(key=lambda m: (boxes[m[0], 1] + boxes[m[0], 3] / 2, boxes[m[0], 0]))
+    if number_gap is None:
+        gaps = [boxes[b, 0] - boxes[a, 0] - boxes[a, 2] for m in lines for a, b in zip(m, m[1:])]
+        number_gap = _number_gap(np.array(gaps) / height)
     order, line_ids, number_ids = [], [], []
     number = -1
     for li, members in enumerate(lines):
@@ -231,7 +294,7 @@ def reading_order(boxes, *, digit_height=None, number_gap=0.45):
 
 
 def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
-                   max_height=2.5, number_gap=0.45, speck_area=1.5):
+                   max_height=2.5, number_gap=None, speck_area=1.5):
     """Find the digits in an ink mask.
 
     Parameters
@@ -249,7 +312,7 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     min_height, max_height : float
         Keep candidates whose height is within these multiples of the typical
         digit height.
-    number_gap : float
+    number_gap : float, optional
         See :func:`reading_order`.
     speck_area : float
         Components smaller than this many squared stroke widths are specks
@@ -262,6 +325,9 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     ink = np.asarray(ink)
     if ink.ndim != 2:
         raise ValueError(f"ink must be a 2-D (M, N) mask, got shape {ink.shape}")
+    if ink.size == 0:
+        # OpenCV's connected components crash the interpreter on 0 x N arrays.
+        return _empty()
     rows, cols = ink.shape
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     boxes = stats[1:, :4].astype(int)
@@ -320,28 +386,28 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
 
     widths = np.array([b[2] for b, _ in keep], float)
     heights = np.array([b[3] for b, _ in keep], float)
-    regular = widths[(widths >= 0.35 * heights) & (widths <= 1.1 * heights)]
+    # Single digits: not a narrow "1", not a blob of several.
+    regular = widths[(widths >= 0.35 * heights) & (widths <= 0.9 * heights)]
     typical_width = float(np.median(regular)) if regular.size else 0.7 * height
 
     final_boxes, final_masks = [], []
     for box, members in keep:
         mask = mask_of(box, members)
-        n_parts = int(np.clip(round(box[2] / typical_width), 1, 3))
         parts = None
-        if split and box[2] > 1.5 * typical_width and n_parts >= 2:
-            parts = _split_blob(mask, n_parts, typical_width, scorer)
+        # With a classifier to ask, blobs a little wider than a digit are
+        # tried too: a pair of narrow digits is not much wider than one "0".
+        wide = 1.15 if scorer is not None else 1.5
+        if split and box[2] > wide * typical_width:
+            parts = _split_blob(mask, typical_width, scorer)
         if parts is None:
             final_boxes.append(box)
             final_masks.append(mask)
             continue
-        for a, b in parts[0]:
-            piece = mask[:, a:b]
-            rows_on = np.flatnonzero(piece.any(axis=1))
-            cols_on = np.flatnonzero(piece.any(axis=0))
-            if rows_on.size == 0:
+        for a, b in parts:
+            trimmed = _trim(mask[:, a:b])
+            if trimmed is None:
                 continue
-            top, left = rows_on[0], cols_on[0]
-            sub = piece[top:rows_on[-1] + 1, left:cols_on[-1] + 1]
+            sub, top, left = trimmed
             final_boxes.append(np.array([box[0] + a + left, box[1] + top, sub.shape[1],
                                          sub.shape[0]]))
             final_masks.append(sub)
