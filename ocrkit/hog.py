@@ -1,0 +1,494 @@
+"""Histogram of Oriented Gradients (HOG) for stacks of small images.
+
+HOG describes an image by the directions of its edges [1]_. It takes the
+gradient at every pixel, splits the image into small *cells* and builds, for
+each cell, a histogram of gradient orientation in which every pixel votes with
+its gradient magnitude. Neighbouring cells are grouped into overlapping
+*blocks* whose histograms are contrast-normalised together, so the features
+forgive changes of brightness, stroke thickness and small shifts. The
+normalised blocks, concatenated, are the feature vector.
+
+The steps, as :func:`hog` runs them on a whole stack at once:
+
+1. optional square-root (power-law) compression of the grey levels;
+2. central-difference gradients, zero on the image border;
+3. per-cell orientation histograms, averaged over the cell
+   (:func:`hog_cells`); partial cells at the bottom and right are dropped;
+4. normalisation of every block of cells ('L1', 'L1-sqrt', 'L2' or 'L2-Hys');
+5. concatenation in scikit-image's order.
+
+With ``signed=False`` the vectors equal those of
+:func:`skimage.feature.hog`, in the same order, so either can be used to train
+and the other to predict; :func:`hog` is simply much faster on many images.
+``signed=True``, which scikit-image lacks, spreads the bins over the full
+circle so that a dark-to-light edge and a light-to-dark one differ.
+It also replaces ``cv2.HOGDescriptor``, which OpenCV 5 moved to
+opencv-contrib.
+
+References
+----------
+.. [1] Dalal, N. and Triggs, B., "Histograms of Oriented Gradients for Human
+       Detection", IEEE CVPR 2005, :DOI:`10.1109/CVPR.2005.177`
+"""
+
+import operator
+from functools import lru_cache
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+__all__ = ["BLOCK_NORMS", "hog", "hog_cells", "hog_feature_length"]
+
+#: The block normalisations :func:`hog` accepts.
+BLOCK_NORMS = ("L1", "L1-sqrt", "L2", "L2-Hys")
+
+# The same guard against division by zero as scikit-image, so that the
+# vectors agree even for nearly blank blocks.
+_EPS = 1e-5
+# L2-Hys clips each normalised value at 0.2 before normalising again.
+_HYS_CLIP = 0.2
+# Images per chunk: a few thousand keeps the temporaries (~100 bytes a
+# pixel) in the tens of megabytes whatever the stack size.
+_CHUNK = 2048
+# Integer images whose values span at most 256 levels (uint8, int8, bool)
+# have gradients in [-255, 255]: few enough pairs to tabulate.
+_LEVELS = 255
+_TABLE_SIDE = 2 * _LEVELS + 1
+
+
+# --------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------
+
+
+def _positive_int(name, value, example):
+    try:
+        number = operator.index(value)
+    except TypeError:
+        number = 0
+    if number <= 0:
+        raise ValueError(f"{name} must be a positive integer, e.g. {example}; got {value!r}.")
+    return number
+
+
+def _positive_pair(name, value, example):
+    try:
+        pair = tuple(operator.index(v) for v in value)
+    except TypeError:
+        pair = ()
+    if len(pair) != 2 or min(pair) <= 0:
+        raise ValueError(
+            f"{name} must be two positive integers (rows, columns), e.g. {example}; "
+            f"got {value!r}."
+        )
+    return pair
+
+
+def _as_stack(images):
+    """Return ``images`` as a (K, M, N) real array and whether it was one image."""
+    images = np.asarray(images)
+    if images.ndim not in (2, 3):
+        raise ValueError(
+            f"expected a grey image (M, N) or a stack of them (K, M, N); got shape "
+            f"{images.shape}. Convert colour images to grey first, e.g. with "
+            "cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)."
+        )
+    if images.dtype.kind not in "biuf":
+        raise ValueError(
+            f"expected real pixel values; got dtype {images.dtype}. "
+            "Convert to uint8 or float first."
+        )
+    if images.dtype.kind == "f" and not np.isfinite(images).all():
+        raise ValueError(
+            "the image contains NaN or infinite values; replace them first, "
+            "e.g. with np.nan_to_num(image)."
+        )
+    single = images.ndim == 2
+    return (images[np.newaxis] if single else images), single
+
+
+def _check_size(shape, min_rows, min_cols, needs):
+    rows, cols = shape[-2:]
+    if rows < min_rows or cols < min_cols:
+        raise ValueError(
+            f"an image of {rows}x{cols} pixels is too small for {needs}: it needs at "
+            f"least {min_rows} rows and {min_cols} columns. Pad or resize the image, "
+            "or choose smaller pixels_per_cell or cells_per_block."
+        )
+
+
+def _check_options(shape, orientations, pixels_per_cell, cells_per_block):
+    """Validate the options shared by all three functions; return them normalised."""
+    orientations = _positive_int("orientations", orientations, 9)
+    pixels_per_cell = _positive_pair("pixels_per_cell", pixels_per_cell, (4, 4))
+    if cells_per_block is None:
+        _check_size(shape, *pixels_per_cell, f"one cell of {pixels_per_cell} pixels")
+        return orientations, pixels_per_cell, None
+    cells_per_block = _positive_pair("cells_per_block", cells_per_block, (2, 2))
+    min_rows, min_cols = (c * b for c, b in zip(pixels_per_cell, cells_per_block))
+    _check_size(shape, min_rows, min_cols,
+                f"one block of {cells_per_block} cells of {pixels_per_cell} pixels")
+    return orientations, pixels_per_cell, cells_per_block
+
+
+def _check_sqrt(stack, transform_sqrt):
+    if transform_sqrt and stack.size and stack.min() < 0:
+        raise ValueError(
+            f"transform_sqrt=True needs non-negative pixel values; the minimum is "
+            f"{stack.min()}. Rescale the images to [0, 1] first or set transform_sqrt=False."
+        )
+
+
+# --------------------------------------------------------------------------
+# Cell histograms
+# --------------------------------------------------------------------------
+
+
+def _bin_edges(orientations, signed):
+    # Built exactly as scikit-image builds them, so that gradients lying on a
+    # bin boundary (45 and 90 degrees are common in digits) land in the same bin.
+    span = 360.0 if signed else 180.0
+    return (span / orientations) * np.arange(orientations + 1)
+
+
+def _polar_bins(g_row, g_col, orientations, signed):
+    """Magnitude and orientation bin of float64 gradients, as scikit-image computes them.
+
+    Unsigned, bin ``orientations`` holds the rare angles that round up to
+    180 degrees; scikit-image drops those votes, so the callers drop that bin too.
+    """
+    magnitude = np.hypot(g_col, g_row)
+    angle = np.rad2deg(np.arctan2(g_row, g_col)) % (360.0 if signed else 180.0)
+    bins = np.searchsorted(_bin_edges(orientations, signed), angle, side="right") - 1
+    if signed:
+        # A full turn is the same direction as zero.
+        bins[bins == orientations] = 0
+    return magnitude, bins
+
+
+@lru_cache(maxsize=16)
+def _polar_table(orientations, signed):
+    """Magnitude and bin of every integer gradient pair in [-255, 255]^2.
+
+    Looking the pair up is several times faster than computing hypot and
+    arctan2 for each pixel, and gives bit-identical results.
+    """
+    steps = np.arange(-_LEVELS, _LEVELS + 1, dtype=np.float64)
+    g_row, g_col = np.meshgrid(steps, steps, indexing="ij")
+    magnitude, bins = _polar_bins(g_row.ravel(), g_col.ravel(), orientations, signed)
+    # Small bins make the per-pixel lookup move a byte instead of eight.
+    bins = bins.astype(np.uint8 if orientations < 255 else np.intp)
+    magnitude.setflags(write=False)
+    bins.setflags(write=False)
+    return magnitude, bins
+
+
+def _gradients(images, dtype):
+    """Central differences along rows and columns, zero on the border rows/columns."""
+    g_row = np.zeros(images.shape, dtype)
+    g_col = np.zeros(images.shape, dtype)
+    np.subtract(images[:, 2:, :], images[:, :-2, :], out=g_row[:, 1:-1, :], dtype=dtype)
+    np.subtract(images[:, :, 2:], images[:, :, :-2], out=g_col[:, :, 1:-1], dtype=dtype)
+    return g_row, g_col
+
+
+def _uses_table(dtype, transform_sqrt):
+    if transform_sqrt:
+        return False
+    if dtype.kind == "b":
+        return True
+    return dtype.kind in "iu" and int(np.iinfo(dtype).max) - int(np.iinfo(dtype).min) <= _LEVELS
+
+
+def _vote_index(shape, pixels_per_cell, orientations):
+    """Bincount slot of bin 0 for each pixel of a chunk, cropped to whole cells.
+
+    ``shape`` is the stack's (K, M, N); the result is (min(K, chunk), rows,
+    cols). Each cell owns ``orientations + 1`` consecutive slots, the last
+    of which collects the votes that are dropped.
+    """
+    n_images = min(shape[0], _CHUNK)
+    c_row, c_col = pixels_per_cell
+    n_cells_row, n_cells_col = shape[1] // c_row, shape[2] // c_col
+    rows = np.arange(n_cells_row * c_row) // c_row
+    cols = np.arange(n_cells_col * c_col) // c_col
+    cell = rows[:, np.newaxis] * n_cells_col + cols
+    first_cell = np.arange(n_images)[:, np.newaxis, np.newaxis] * (n_cells_row * n_cells_col)
+    return (first_cell + cell) * (orientations + 1)
+
+
+def _cell_histograms(images, orientations, pixels_per_cell, signed, transform_sqrt, slots):
+    """Un-normalised float64 cell histograms (K, n_cells_row, n_cells_col, o) of a chunk.
+
+    ``slots`` is :func:`_vote_index` of the stack the chunk comes from.
+    """
+    n_images = len(images)
+    c_row, c_col = pixels_per_cell
+    n_cells_row, n_cells_col = images.shape[1] // c_row, images.shape[2] // c_col
+    crop = np.s_[:, : n_cells_row * c_row, : n_cells_col * c_col]
+
+    if _uses_table(images.dtype, transform_sqrt):
+        # Row of the table is g_row + 255, column is g_col + 255.
+        code, g_col = _gradients(images, np.int32)
+        code *= _TABLE_SIDE
+        code += g_col
+        code += _LEVELS * _TABLE_SIDE + _LEVELS
+        magnitude_table, bin_table = _polar_table(orientations, signed)
+        magnitude = np.take(magnitude_table, code[crop])
+        bins = np.take(bin_table, code[crop])
+    else:
+        # Same precision as scikit-image: float32 stays float32 until the
+        # gradients are taken, everything else becomes float64.
+        work = np.float32 if images.dtype in (np.float16, np.float32) else np.float64
+        images = images.astype(work, copy=False)
+        if transform_sqrt:
+            images = np.sqrt(images)
+        g_row, g_col = _gradients(images, work)
+        magnitude, bins = _polar_bins(
+            g_row[crop].astype(np.float64, copy=False), g_col[crop].astype(np.float64, copy=False),
+            orientations, signed,
+        )
+    votes = np.bincount(
+        np.add(slots[:n_images], bins).ravel(), weights=magnitude.ravel(),
+        minlength=n_images * n_cells_row * n_cells_col * (orientations + 1),
+    )
+    votes /= c_row * c_col
+    # A view: the discard slot stays behind in memory but out of sight.
+    return votes.reshape(n_images, n_cells_row, n_cells_col, orientations + 1)[..., :orientations]
+
+
+def _chunks(n):
+    return [slice(start, min(start + _CHUNK, n)) for start in range(0, n, _CHUNK)]
+
+
+def hog_cells(images, *, orientations=9, pixels_per_cell=(4, 4), signed=False,
+              transform_sqrt=False):
+    """Orientation histogram of every cell, before block normalisation.
+
+    This is step 3 of :func:`hog`, exposed to show what the features are
+    made of: ``hog_cells(image)[i, j, b]`` is the summed magnitude of the
+    gradients in cell ``(i, j)`` whose orientation falls in bin ``b``, divided
+    by the number of pixels in a cell.
+
+    Parameters
+    ----------
+    images : (M, N) or (K, M, N) ndarray
+        Grey image or stack of grey images, any real dtype.
+    orientations : int, optional
+        Number of orientation bins, each ``180 / orientations`` degrees wide
+        (``360 / orientations`` if `signed`).
+    pixels_per_cell : 2-tuple of int, optional
+        Cell size (rows, columns). Rows and columns left over at the bottom
+        and right are ignored.
+    signed : bool, optional
+        If False, a gradient and its opposite vote in the same bin (a dark
+        stroke on light paper looks like a light stroke on dark paper).
+        If True, orientations cover the full turn.
+    transform_sqrt : bool, optional
+        Take the square root of the grey levels first, as in :func:`hog`.
+
+    Returns
+    -------
+    cells : ([K,] n_cells_row, n_cells_col, orientations) float64 ndarray
+        One histogram per cell, with ``n_cells_row = M // pixels_per_cell[0]``
+        and ``n_cells_col = N // pixels_per_cell[1]``; the leading axis only
+        if `images` was a stack.
+
+    Raises
+    ------
+    ValueError
+        If `images` is not 2-D or 3-D, not real or not finite, is smaller
+        than one cell, has negative values with `transform_sqrt`, or an option
+        is not positive.
+
+    Notes
+    -----
+    Angles are measured from the column axis (pointing right) towards the row
+    axis (pointing down), as in scikit-image: a gradient at 90 degrees means
+    the image gets brighter downwards. Bin ``b`` holds the angles in
+    ``[b, b + 1) * 180 / orientations`` degrees (``360`` if `signed`).
+
+    Examples
+    --------
+    >>> image = np.zeros((8, 8), np.uint8)
+    >>> image[:, 4:] = 255  # brighter to the right: gradients at 0 degrees
+    >>> cells = hog_cells(image, orientations=4, pixels_per_cell=(4, 4))
+    >>> cells.shape, cells[..., 1:].max()
+    ((2, 2, 4), np.float64(0.0))
+    """
+    stack, single = _as_stack(images)
+    orientations, pixels_per_cell, _ = _check_options(
+        stack.shape, orientations, pixels_per_cell, None
+    )
+    _check_sqrt(stack, transform_sqrt)
+    c_row, c_col = pixels_per_cell
+    cells = np.empty((len(stack), stack.shape[1] // c_row, stack.shape[2] // c_col,
+                      orientations))
+    slots = _vote_index(stack.shape, pixels_per_cell, orientations)
+    for part in _chunks(len(stack)):
+        cells[part] = _cell_histograms(stack[part], orientations, pixels_per_cell, signed,
+                                       transform_sqrt, slots)
+    return cells[0] if single else cells
+
+
+# --------------------------------------------------------------------------
+# Block normalisation and the feature vector
+# --------------------------------------------------------------------------
+
+
+def _normalize_blocks(cells, cells_per_block, block_norm, out):
+    """Write the normalised blocks of ``cells`` (K, rows, cols, o) into ``out`` (K, D)."""
+    n_images, _, _, orientations = cells.shape
+    b_row, b_col = cells_per_block
+    windows = sliding_window_view(cells, (b_row, b_col), axis=(1, 2))
+    n_blocks_row, n_blocks_col = windows.shape[1:3]
+    # scikit-image's order: block row, block column, cell row, cell column, bin.
+    out.reshape(n_images, n_blocks_row, n_blocks_col, b_row, b_col, orientations)[...] = (
+        windows.transpose(0, 1, 2, 4, 5, 3)
+    )
+    blocks = out.reshape(n_images, n_blocks_row * n_blocks_col, -1)
+    if block_norm in ("L1", "L1-sqrt"):
+        # Histograms are non-negative, so the L1 norm is the plain sum.
+        blocks /= blocks.sum(axis=-1, keepdims=True) + _EPS
+        if block_norm == "L1-sqrt":
+            np.sqrt(blocks, out=blocks)
+        return
+    _l2_normalize(blocks)
+    if block_norm == "L2-Hys":
+        np.minimum(blocks, _HYS_CLIP, out=blocks)
+        _l2_normalize(blocks)
+
+
+def _l2_normalize(blocks):
+    squares = np.einsum("kbi,kbi->kb", blocks, blocks)
+    blocks /= np.sqrt(squares + _EPS**2)[..., np.newaxis]
+
+
+def hog_feature_length(image_shape, *, orientations=9, pixels_per_cell=(4, 4),
+                       cells_per_block=(2, 2)):
+    """Length of the HOG feature vector of an image of the given shape.
+
+    Parameters
+    ----------
+    image_shape : tuple of int
+        ``(M, N)`` or ``(K, M, N)``; only the last two are used.
+    orientations, pixels_per_cell, cells_per_block
+        As for :func:`hog`.
+
+    Returns
+    -------
+    length : int
+        ``n_blocks_row * n_blocks_col * cells_per_block[0] * cells_per_block[1]
+        * orientations``, where ``n_blocks = n_cells - cells_per_block + 1``.
+
+    Raises
+    ------
+    ValueError
+        If the image is smaller than one block or an option is not positive.
+
+    Examples
+    --------
+    >>> hog_feature_length((28, 28))  # 6 x 6 blocks of 2 x 2 cells of 9 bins
+    1296
+    """
+    shape = tuple(image_shape)
+    if len(shape) not in (2, 3):
+        raise ValueError(f"image_shape must be (M, N) or (K, M, N); got {image_shape!r}.")
+    return _feature_length(
+        shape, *_check_options(shape, orientations, pixels_per_cell, cells_per_block)
+    )
+
+
+def _feature_length(shape, orientations, pixels_per_cell, cells_per_block):
+    length = orientations
+    for size, cell, block in zip(shape[-2:], pixels_per_cell, cells_per_block):
+        length *= (size // cell - block + 1) * block
+    return length
+
+
+def hog(images, *, orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2),
+        block_norm="L2-Hys", signed=False, transform_sqrt=False, dtype=np.float32):
+    """Histogram of Oriented Gradients of an image or a stack of images.
+
+    Parameters
+    ----------
+    images : (M, N) or (K, M, N) ndarray
+        Grey image or stack of grey images, any real dtype (uint8 is typical
+        and fastest).
+    orientations : int, optional
+        Number of orientation bins.
+    pixels_per_cell : 2-tuple of int, optional
+        Cell size (rows, columns). Rows and columns left over at the bottom
+        and right are ignored.
+    cells_per_block : 2-tuple of int, optional
+        Block size in cells (rows, columns); blocks overlap with a stride of
+        one cell.
+    block_norm : {'L1', 'L1-sqrt', 'L2', 'L2-Hys'}, optional
+        How each block is normalised: by its L1 norm; by its L1 norm then
+        square-rooted; by its L2 norm; or by its L2 norm, clipped at 0.2 and
+        normalised again (Lowe's "hysteresis", as in Dalal and Triggs).
+    signed : bool, optional
+        If False (as scikit-image), a gradient and its opposite vote in the
+        same bin over 0-180 degrees; if True, bins cover 0-360 degrees, so a
+        dark-to-light edge differs from a light-to-dark one.
+    transform_sqrt : bool, optional
+        Take the square root of the grey levels first (power-law compression),
+        which reduces the effect of lighting. Needs non-negative values.
+    dtype : floating dtype, optional
+        Dtype of the result; computation is in float64 up to the histograms.
+
+    Returns
+    -------
+    features : (D,) or (K, D) ndarray of `dtype`
+        One feature vector per image, ``D = hog_feature_length(images.shape,
+        ...)``, in scikit-image's order (block row, block column, cell row,
+        cell column, bin).
+
+    Raises
+    ------
+    ValueError
+        If `images` is not 2-D or 3-D, not real or not finite, is smaller than
+        one block, has negative values with `transform_sqrt`, or an option is
+        invalid; the message says how to fix it.
+
+    See Also
+    --------
+    hog_cells : the cell histograms before block normalisation.
+    skimage.feature.hog : the one-image reference implementation.
+
+    Notes
+    -----
+    With ``signed=False`` the result equals ``skimage.feature.hog(image,
+    orientations=..., pixels_per_cell=..., cells_per_block=...,
+    block_norm=..., transform_sqrt=...)`` for each image, to float rounding.
+    Note that scikit-image's default cell and block sizes ((8, 8) and (3, 3))
+    do not fit a 28x28 digit; the defaults here do.
+
+    Examples
+    --------
+    >>> digits = np.zeros((5, 28, 28), np.uint8)
+    >>> digits[:, 8:20, 12:16] = 255  # a vertical bar, a crude "1"
+    >>> features = hog(digits)
+    >>> features.shape, features.dtype
+    ((5, 1296), dtype('float32'))
+    """
+    stack, single = _as_stack(images)
+    orientations, pixels_per_cell, cells_per_block = _check_options(
+        stack.shape, orientations, pixels_per_cell, cells_per_block
+    )
+    if block_norm not in BLOCK_NORMS:
+        choices = ", ".join(repr(name) for name in BLOCK_NORMS)
+        raise ValueError(f"block_norm must be one of {choices}; got {block_norm!r}.")
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise ValueError(f"dtype must be a floating dtype such as np.float32; got {dtype}.")
+    _check_sqrt(stack, transform_sqrt)
+
+    length = _feature_length(stack.shape, orientations, pixels_per_cell, cells_per_block)
+    features = np.empty((len(stack), length), dtype)
+    slots = _vote_index(stack.shape, pixels_per_cell, orientations)
+    for part in _chunks(len(stack)):
+        cells = _cell_histograms(stack[part], orientations, pixels_per_cell, signed,
+                                 transform_sqrt, slots)
+        _normalize_blocks(cells, cells_per_block, block_norm, features[part])
+    return features[0] if single else features
