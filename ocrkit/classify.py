@@ -32,7 +32,11 @@ CLASSIFIER_KINDS = ("svm", "knn", "linear")
 UNKNOWN = -1
 
 DEFAULTS = {
-    "svm": {"C": 10.0, "gamma": 0.3},
+    # 'scale' is 1 / (D * variance of the features): the RBF kernel's width
+    # follows the features' spread.  A fixed gamma suits one feature length
+    # only: 0.3 gives 98 % on 2000 digits with 6x6-cell HOG, but 82 % with
+    # 4x4 cells and 58 % on pixels, where every kernel value is ~0.
+    "svm": {"C": 10.0, "gamma": "scale"},
     "knn": {"k": 5},
     "linear": {"C": 1.0},
 }
@@ -60,7 +64,9 @@ class DigitClassifier:
         Confidence under which :meth:`predict_confidence` answers
         :data:`UNKNOWN`; a per-kind default if not given.
     **params
-        ``C`` and ``gamma`` for 'svm', ``k`` for 'knn', ``C`` for 'linear'.
+        ``C`` and ``gamma`` for 'svm' (a number, or ``'scale'`` for
+        ``1 / (D * features.var())`` measured when fitting), ``k`` for 'knn',
+        ``C`` for 'linear'.
 
     Examples
     --------

@@ -17,6 +17,7 @@ import json
 import os
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -86,9 +87,12 @@ def load_model(path):
     try:
         with np.load(path, allow_pickle=False) as npz:
             contents = {k: npz[k] for k in npz.files}
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as exc:
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, KeyError) as exc:
         reason = "damaged or not a model file"
-        if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
+        # numpy reads any file that is not an archive as a pickle ("Cannot
+        # load file containing pickled data"): a text file is no pickle, so
+        # only object arrays inside an archive are called pickled objects.
+        if "Object arrays" in str(exc):
             reason = "holds pickled objects, which ocrkit refuses to load"
         raise ModelFileError(f"{path}: {reason}") from None
     try:
@@ -123,19 +127,27 @@ def load_model(path):
 
 
 def _check_consistent(model, path):
-    """The stored vectors must have the length the stored feature settings make."""
-    expected = extract_features(np.zeros((1, 28, 28), np.uint8), model.features).shape[1]
+    """The stored arrays must fit the stored settings and each other, and predict."""
     a = model.arrays
     width = {"svm": lambda: a["support_vectors"].shape[1], "knn": lambda: a["vectors"].shape[1],
              "linear": lambda: a["coef"].shape[1]}[model.kind]
+    blank = np.zeros((1, 28, 28), np.uint8)
     try:
-        ok = width() == expected
+        ok = width() == extract_features(blank, model.features).shape[1]
         if model.kind == "svm":
             ok = ok and a["dual_coef"].shape == (len(a["n_support"]) - 1, len(a["support_vectors"]))
-    except (IndexError, ValueError):
+            ok = ok and int(a["n_support"].sum()) == len(a["support_vectors"])
+        if model.kind == "knn":
+            ok = ok and len(a["labels"]) == len(a["weights"]) == len(a["vectors"])
+        if ok:
+            # One blank digit through the whole prediction finds what shapes
+            # alone do not: text arrays, unusable parameters.
+            model.prepare().predict_confidence(blank)
+    except (IndexError, ValueError, TypeError, KeyError):
         ok = False
     if not ok:
-        raise ModelFileError(f"{path}: damaged model file (array shapes do not match its settings)")
+        raise ModelFileError(
+            f"{path}: damaged model file (its arrays do not fit its settings or each other)")
 
 
 def train_mnist_model(kind="svm", *, features=None, n_train=None, progress=True, **params):
@@ -175,8 +187,11 @@ def train_mnist_model(kind="svm", *, features=None, n_train=None, progress=True,
 
 
 def _default_path():
+    # The classifier's parameters are in the key too, so that a cache trained
+    # with other defaults is not reused.
     settings = json.dumps({"kind": "svm", "features": FeatureSettings().to_dict(),
-                           "version": __version__}, sort_keys=True)
+                           "params": DigitClassifier("svm").params, "version": __version__},
+                          sort_keys=True)
     digest = hashlib.sha256(settings.encode()).hexdigest()[:12]
     return cache_dir() / f"default-svm-{__version__}-{digest}.npz"
 

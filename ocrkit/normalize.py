@@ -2,7 +2,7 @@
 
 MNIST's digits were made by fitting each digit's longer side into 20 pixels
 (keeping its aspect ratio), anti-aliasing, and placing it in a 28x28 field so
-that its centre of mass is in the middle.  A classifier trained on MNIST only
+that its centre of mass is at pixel (14, 14).  A classifier trained on MNIST only
 sees digits prepared that way, so the page's digits must be prepared the same
 way.  The original program stretched every crop to 28x28 instead
 (:func:`stretch_digit`, kept for comparison): a "1" became a black square.
@@ -136,8 +136,8 @@ def normalize_digit(ink, *, size=SIZE, fit=FIT, deskew_digit=False, stroke_width
     Returns
     -------
     digit : (size, size) uint8 ndarray
-        White on black, centre of mass at the centre.  All zero if there was
-        no ink.
+        White on black, centre of mass at pixel ``(size / 2, size / 2)`` as
+        in MNIST.  All zero if there was no ink.
     """
     if fit > size:
         raise ValueError(f"fit ({fit}) must not exceed size ({size})")
@@ -152,13 +152,17 @@ def normalize_digit(ink, *, size=SIZE, fit=FIT, deskew_digit=False, stroke_width
     new_rows, new_cols = max(1, round(rows * scale)), max(1, round(cols * scale))
     interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
     small = cv2.resize(ink, (new_cols, new_rows), interpolation=interpolation)
-    moments = cv2.moments(small)
-    if moments["m00"] <= 0:
+    # Not cv2.moments: it reads an (N, 2) float array as N contour points, so a
+    # "1" two pixels wide would have no mass.
+    mass = float(small.sum())
+    if mass <= 0:
         return out.astype(np.uint8)
-    com_x, com_y = moments["m10"] / moments["m00"], moments["m01"] / moments["m00"]
-    # Move the centre of mass to the middle of the field (pixel centres are
-    # at integer coordinates, so the middle is (size - 1) / 2).
-    shift = np.float32([[1, 0, (size - 1) / 2 - com_x], [0, 1, (size - 1) / 2 - com_y]])
+    com_x = float(small.sum(axis=0) @ np.arange(new_cols)) / mass
+    com_y = float(small.sum(axis=1) @ np.arange(new_rows)) / mass
+    # Move the centre of mass to pixel (size / 2, size / 2), where MNIST put
+    # it: every MNIST digit's centre of mass is within half a pixel of
+    # (14, 14), not of the geometric middle (13.5, 13.5).
+    shift = np.float32([[1, 0, size / 2 - com_x], [0, 1, size / 2 - com_y]])
     out = cv2.warpAffine(small, shift, (size, size), flags=cv2.INTER_LINEAR)
     if deskew_digit:
         out = deskew(out)

@@ -286,6 +286,9 @@ def estimate_stroke_width(ink, *, boxes=None):
     ink = np.asarray(ink)
     if ink.ndim != 2:
         raise ValueError(f"ink must be (M, N), got {ink.shape}")
+    if not ink.any():
+        # Also spares OpenCV an empty array, for which it returns None.
+        return 0.0
     if boxes is None:
         ridges = _ridge_distances(ink)
     else:

@@ -272,8 +272,20 @@ def reading_order(boxes, *, digit_height=None, number_gap=None):
             lines.append([i])
         else:
             lines[best].append(i)
-    # Top to bottom by the centre of each line's first digit, then left to right.
+    # Top to bottom by the centre of each line's first digit; lines whose first
+    # digits sit side by side (numbers far apart on one row) left to right,
+    # whichever is a pixel higher.
     lines.sort(key=lambda m: (boxes[m[0], 1] + boxes[m[0], 3] / 2, boxes[m[0], 0]))
+    rows = []
+    for members in lines:
+        _, y, _, h = boxes[members[0]]
+        first = boxes[rows[-1][0][0]] if rows else None
+        if first is not None and (min(y + h, first[1] + first[3]) - max(y, first[1])
+                                  > 0.5 * min(h, first[3])):
+            rows[-1].append(members)
+        else:
+            rows.append([members])
+    lines = [m for row in rows for m in sorted(row, key=lambda m: boxes[m[0], 0])]
     if number_gap is None:
         gaps = [boxes[b, 0] - boxes[a, 0] - boxes[a, 2] for m in lines for a, b in zip(m, m[1:])]
         number_gap = _number_gap(np.array(gaps) / height)

@@ -1,0 +1,158 @@
+"""Tests of ocrkit.classify on MNIST subsets small enough to train in seconds."""
+
+import copy
+
+import numpy as np
+import pytest
+from sklearn.svm import SVC
+
+from ocrkit.classify import UNKNOWN, DigitClassifier
+from ocrkit.datasets import load_mnist
+from ocrkit.features import FeatureSettings, extract_features
+
+# Measured with n_train=2000, n_test=300, seed=0 and the kit's HOG: svm 0.983,
+# knn 0.977, linear 0.963 (with 4x4-pixel cells: 0.987, 0.950, 0.980); with
+# pixels: svm 0.960, knn 0.967.  The floors are a few points lower.
+FLOORS = {"svm": 0.95, "knn": 0.92, "linear": 0.93}
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return load_mnist(n_train=2000, n_test=300, seed=0)
+
+
+@pytest.fixture(scope="module")
+def trained(mnist):
+    return {kind: DigitClassifier(kind).fit(mnist.x_train, mnist.y_train) for kind in FLOORS}
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_each_classifier_beats_its_floor_on_mnist(trained, mnist, kind):
+    accuracy = (trained[kind].predict(mnist.x_test) == mnist.y_test).mean()
+    assert accuracy > FLOORS[kind]
+
+
+@pytest.mark.parametrize("kind", ["svm", "knn"])
+def test_pixel_features_work_too(mnist, kind):
+    # The SVM's default gamma must suit 784 pixels as well as HOG vectors.
+    model = DigitClassifier(kind, features=FeatureSettings(kind="pixels"))
+    model.fit(mnist.x_train, mnist.y_train)
+    assert (model.predict(mnist.x_test) == mnist.y_test).mean() > 0.93
+
+
+def test_svm_predicts_exactly_as_scikit_learn(mnist):
+    digits, labels = mnist.x_train[::4], mnist.y_train[::4]
+    model = DigitClassifier("svm", C=5.0, gamma=0.05).fit(digits, labels)
+    train = extract_features(digits)
+    test = extract_features(np.concatenate([mnist.x_test, digits[:100]]))
+    reference = SVC(C=5.0, gamma=0.05, kernel="rbf", decision_function_shape="ovo")
+    reference.fit(train, labels)
+    predicted, confidence, nearest = model.scores(test)
+    np.testing.assert_array_equal(predicted, reference.predict(test))
+    assert np.isnan(nearest).all()
+    # The confidence is the winner's weakest one-vs-one margin, squashed.
+    decision = reference.decision_function(test)  # one column per pair (i, j), i < j
+    pairs = [(i, j) for i in range(10) for j in range(i + 1, 10)]
+    margins = np.full((len(test), 10), np.inf)
+    for column, (i, j) in enumerate(pairs):
+        margins[:, i] = np.minimum(margins[:, i], decision[:, column])
+        margins[:, j] = np.minimum(margins[:, j], -decision[:, column])
+    winner_margin = margins[np.arange(len(test)), predicted]
+    np.testing.assert_allclose(confidence, 1 / (1 + np.exp(-2 * winner_margin)), atol=1e-4)
+
+
+def test_gamma_scale_follows_the_features(mnist):
+    model = DigitClassifier("svm").fit(mnist.x_train[:300], mnist.y_train[:300])
+    vectors = extract_features(mnist.x_train[:300])
+    expected = 1.0 / (vectors.shape[1] * vectors.var())
+    assert float(model.arrays["gamma"]) == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_confidences_are_probabilities_and_lower_when_wrong(trained, mnist, kind):
+    labels, confidence = trained[kind].predict_confidence(mnist.x_test)
+    assert confidence.shape == labels.shape == mnist.y_test.shape
+    assert confidence.min() >= 0 and confidence.max() <= 1
+    best = trained[kind].predict(mnist.x_test)
+    right = best == mnist.y_test
+    assert 0 < (~right).sum()
+    assert confidence[~right].mean() < confidence[right].mean() - 0.1
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_reject_below_makes_unsure_digits_unknown(trained, mnist, kind):
+    model = trained[kind]
+    best = model.predict(mnist.x_test)
+    _, confidence = model.predict_confidence(mnist.x_test)
+    threshold = float(np.percentile(confidence, 20))
+    strict = copy.copy(model)
+    strict.reject_below = threshold
+    labels, same_confidence = strict.predict_confidence(mnist.x_test)
+    np.testing.assert_array_equal(same_confidence, confidence)
+    unsure = confidence < threshold
+    assert unsure.any() and not unsure.all()
+    np.testing.assert_array_equal(labels[unsure], UNKNOWN)
+    np.testing.assert_array_equal(labels[~unsure], best[~unsure])
+    # Rejecting the unsure ones leaves the sure ones more often right.
+    kept = labels != UNKNOWN
+    assert (labels[kept] == mnist.y_test[kept]).mean() >= (best == mnist.y_test).mean()
+
+
+def test_default_rejection_thresholds_are_per_kind():
+    assert {k: DigitClassifier(k).reject_below for k in FLOORS} == {
+        "svm": 0.35, "knn": 0.5, "linear": 0.4}
+
+
+def test_knn_reports_the_nearest_distance(trained, mnist):
+    vectors = extract_features(mnist.x_train[:5])
+    _, _, nearest = trained["knn"].scores(vectors)
+    np.testing.assert_allclose(nearest, 0, atol=1e-3)  # they are training vectors
+
+
+def test_sample_weight_counts_as_repeated_votes(mnist):
+    digits, labels = mnist.x_train[:400], mnist.y_train[:400]
+    query = mnist.x_test[:50]
+    weights = np.where(labels == 3, 5.0, 1.0)
+    plain = DigitClassifier("knn").fit(digits, labels)
+    weighted = DigitClassifier("knn").fit(digits, labels, sample_weight=weights)
+    assert (weighted.predict(query) == 3).sum() > (plain.predict(query) == 3).sum()
+
+
+def test_predicting_nothing_gives_empty_arrays(trained):
+    labels, confidence = trained["svm"].predict_confidence(np.zeros((0, 28, 28), np.uint8))
+    assert labels.shape == confidence.shape == (0,)
+
+
+def test_repr_says_what_the_model_is(trained):
+    assert repr(trained["knn"]) == "DigitClassifier('knn', k=5, features=hog, trained)"
+    assert "untrained" in repr(DigitClassifier("svm"))
+
+
+# -------------------------------------------------------------- validation
+def test_unknown_kind_and_parameters_are_refused():
+    with pytest.raises(ValueError, match="unknown classifier 'forest'; choose one of svm, knn"):
+        DigitClassifier("forest")
+    with pytest.raises(ValueError, match=r"knn takes \['k'\], not \['C'\]"):
+        DigitClassifier("knn", C=1.0)
+
+
+def test_fit_refuses_mismatched_or_single_class_labels(mnist):
+    model = DigitClassifier("knn")
+    with pytest.raises(ValueError, match="10 digits but 9 labels"):
+        model.fit(mnist.x_train[:10], mnist.y_train[:9])
+    with pytest.raises(ValueError, match="at least two different labels"):
+        model.fit(mnist.x_train[:10], np.full(10, 7))
+    with pytest.raises(ValueError, match=r"\(N, 28, 28\) stack"):
+        model.fit(mnist.x_train[:10].reshape(10, 1, 28, 28), mnist.y_train[:10])
+    assert not model.is_fitted
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_an_untrained_classifier_says_so(kind, mnist):
+    with pytest.raises(ValueError, match=r"not trained yet; call fit\(\)"):
+        DigitClassifier(kind).predict(mnist.x_test[:2])
+
+
+def test_scores_want_a_matrix_of_vectors(trained):
+    with pytest.raises(ValueError, match=r"must be \(N, D\)"):
+        trained["knn"].scores(np.zeros(100, np.float32))

@@ -1,0 +1,228 @@
+"""Tests of ocrkit.models: model files round-trip exactly and bad files say what is wrong."""
+
+import json
+import pickle
+import re
+import zipfile
+
+import numpy as np
+import pytest
+
+from ocrkit import __version__
+from ocrkit.classify import CLASSIFIER_KINDS, DigitClassifier
+from ocrkit.datasets import load_mnist
+from ocrkit.errors import ModelFileError, OcrkitError
+from ocrkit.features import FeatureSettings
+from ocrkit.models import MODEL_FORMAT, load_model, save_model
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return load_mnist(n_train=600, n_test=200, seed=1)
+
+
+@pytest.fixture(scope="module")
+def models(mnist):
+    return {kind: DigitClassifier(kind).fit(mnist.x_train, mnist.y_train,
+                                            trained_on={"mnist_train": 600})
+            for kind in CLASSIFIER_KINDS}
+
+
+@pytest.fixture(scope="module")
+def knn_file(models, tmp_path_factory):
+    return save_model(models["knn"], tmp_path_factory.mktemp("model") / "knn.npz")
+
+
+def rewrite(source, target, *, meta=None, drop=(), **arrays):
+    """Copy a model file, changing its metadata or arrays, as another program might."""
+    with np.load(source, allow_pickle=False) as npz:
+        contents = {k: npz[k] for k in npz.files if k not in drop}
+    if meta is not None:
+        contents["meta"] = np.array(json.dumps(meta))
+    contents.update(arrays)
+    np.savez(target, **contents)
+    return target
+
+
+def read_meta(path):
+    with np.load(path, allow_pickle=False) as npz:
+        return json.loads(str(npz["meta"]))
+
+
+def raises_naming(path, match):
+    """pytest.raises for a ModelFileError whose one-line message names ``path``."""
+    return pytest.raises(ModelFileError, match=rf"^{re.escape(str(path))}: .*{match}")
+
+
+# ------------------------------------------------------------- round trip
+@pytest.mark.parametrize("kind", CLASSIFIER_KINDS)
+def test_saved_model_predicts_exactly_the_same(models, mnist, kind, tmp_path):
+    path = save_model(models[kind], tmp_path / f"{kind}.npz")
+    loaded = load_model(path)
+    assert (loaded.kind, loaded.params, loaded.features, loaded.reject_below) == (
+        models[kind].kind, models[kind].params, models[kind].features, models[kind].reject_below)
+    assert loaded.trained_on == {"mnist_train": 600}
+    before = models[kind].predict_confidence(mnist.x_test)
+    after = loaded.predict_confidence(mnist.x_test)
+    np.testing.assert_array_equal(after[0], before[0])
+    np.testing.assert_array_equal(after[1], before[1])
+
+
+def test_round_trip_keeps_custom_features_and_threshold(mnist, tmp_path):
+    features = FeatureSettings(kind="pixels", deskew=False, binary_pixels=True)
+    model = DigitClassifier("knn", features=features, reject_below=0.9, k=3)
+    model.fit(mnist.x_train[:200], mnist.y_train[:200])
+    loaded = load_model(save_model(model, tmp_path / "pixels.npz"))
+    assert loaded.features == features and loaded.reject_below == 0.9 and loaded.params == {"k": 3}
+    np.testing.assert_array_equal(loaded.predict(mnist.x_test), model.predict(mnist.x_test))
+
+
+def test_model_file_is_plain_arrays_and_json(knn_file):
+    with np.load(knn_file, allow_pickle=False) as npz:
+        assert all(npz[k].dtype != object for k in npz.files)
+    meta = read_meta(knn_file)
+    assert meta["format"] == MODEL_FORMAT and meta["ocrkit_version"] == __version__
+    assert meta["kind"] == "knn" and meta["params"] == {"k": 5}
+
+
+def test_save_leaves_no_partial_file(models, tmp_path):
+    save_model(models["linear"], tmp_path / "linear.npz")
+    save_model(models["linear"], tmp_path / "linear.npz")  # over an existing file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["linear.npz"]
+
+
+def test_an_untrained_model_cannot_be_saved(tmp_path):
+    with pytest.raises(ValueError, match=r"untrained classifier; call fit\(\) first"):
+        save_model(DigitClassifier("svm"), tmp_path / "empty.npz")
+    assert not (tmp_path / "empty.npz").exists()
+
+
+# ------------------------------------------------------------- bad files
+def test_missing_file(tmp_path):
+    path = tmp_path / "nowhere.npz"
+    with raises_naming(path, "no such model file"):
+        load_model(path)
+
+
+def test_a_directory(tmp_path):
+    with raises_naming(tmp_path, "is a directory"):
+        load_model(tmp_path)
+
+
+def test_a_text_file(tmp_path):
+    path = tmp_path / "notes.npz"
+    path.write_text("not a model\n")
+    with raises_naming(path, "damaged or not a model file"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.9, 0.999])
+def test_a_truncated_file(knn_file, tmp_path, keep):
+    data = knn_file.read_bytes()
+    path = tmp_path / "cut.npz"
+    path.write_bytes(data[:int(len(data) * keep)])
+    with raises_naming(path, "damaged or not a model file"):
+        load_model(path)
+
+
+def test_a_file_damaged_inside_its_compressed_data(knn_file, tmp_path):
+    # Bytes overwritten inside a deflate stream: the archive's directory is
+    # intact, the decompression is not.
+    data = bytearray(knn_file.read_bytes())
+    with zipfile.ZipFile(knn_file) as archive:
+        info = archive.getinfo("a_vectors.npy")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 100
+    for seed in range(3):
+        damaged = bytearray(data)
+        damaged[start:start + 40] = np.random.default_rng(seed).bytes(40)
+        path = tmp_path / f"damaged{seed}.npz"
+        path.write_bytes(bytes(damaged))
+        with raises_naming(path, "damaged or not a model file"):
+            load_model(path)
+
+
+class _Trap:
+    """Unpickling this creates a file: the proof that a pickle was loaded."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_a_file_holding_pickled_objects_is_refused_unopened(knn_file, tmp_path):
+    trap = tmp_path / "was-unpickled"
+    path = tmp_path / "pickled.npz"
+    rewrite(knn_file, path, a_vectors=np.array([_Trap(str(trap))], dtype=object))
+    with np.load(path, allow_pickle=False) as npz:  # the file really holds a pickle
+        with pytest.raises(ValueError, match="allow_pickle"):
+            npz["a_vectors"]
+    with raises_naming(path, "holds pickled objects, which ocrkit refuses to load"):
+        load_model(path)
+    assert not trap.exists()
+
+
+def test_a_pickle_file_is_refused_unopened(tmp_path):
+    trap = tmp_path / "was-unpickled"
+    path = tmp_path / "model.pkl"
+    path.write_bytes(pickle.dumps({"model": _Trap(str(trap))}))
+    with raises_naming(path, "damaged or not a model file"):
+        load_model(path)
+    assert not trap.exists()
+    pickle.loads(path.read_bytes())  # the file is a working trap
+    assert trap.exists()
+
+
+def test_a_file_from_another_ocrkit_version(knn_file, tmp_path):
+    meta = read_meta(knn_file)
+    path = rewrite(knn_file, tmp_path / "future.npz", meta={**meta, "ocrkit_version": "9.9.0"})
+    with raises_naming(path, rf"written by ocrkit 9\.9\.0, this is {re.escape(__version__)}"):
+        load_model(path)
+
+
+def test_a_file_of_another_format(knn_file, tmp_path):
+    meta = read_meta(knn_file)
+    path = rewrite(knn_file, tmp_path / "format99.npz", meta={**meta, "format": 99})
+    with raises_naming(path, f"model file format 99 is not {MODEL_FORMAT}; retrain"):
+        load_model(path)
+
+
+def test_an_npz_that_is_not_a_model(tmp_path):
+    path = tmp_path / "data.npz"
+    np.savez(path, x=np.arange(3))
+    with raises_naming(path, "not an ocrkit model file"):
+        load_model(path)
+
+
+def test_arrays_that_do_not_match_the_feature_settings(knn_file, tmp_path):
+    meta = read_meta(knn_file)
+    # HOG vectors under settings that make 784 pixels.
+    path = rewrite(knn_file, tmp_path / "pixels.npz",
+                   meta={**meta, "features": FeatureSettings(kind="pixels").to_dict()})
+    with raises_naming(path, "damaged model file"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("change", ["fewer labels", "text vectors", "missing array",
+                                    "bad parameter", "bad feature setting"])
+def test_arrays_or_settings_that_cannot_work(knn_file, tmp_path, change):
+    meta = read_meta(knn_file)
+    with np.load(knn_file) as npz:
+        vectors, labels = npz["a_vectors"], npz["a_labels"]
+    edits = {
+        "fewer labels": {"a_labels": labels[:10]},
+        "text vectors": {"a_vectors": vectors.astype(str)},
+        "missing array": {"drop": ("a_weights",)},
+        "bad parameter": {"meta": {**meta, "params": {"k": "five"}}},
+        "bad feature setting": {"meta": {**meta, "features": {**meta["features"],
+                                                             "orientations": "x"}}},
+    }[change]
+    path = rewrite(knn_file, tmp_path / "bad.npz", **edits)
+    with raises_naming(path, "damaged model"):
+        load_model(path)
+
+
+def test_model_file_errors_are_ocrkit_errors(tmp_path):
+    with pytest.raises(OcrkitError):
+        load_model(tmp_path / "nowhere.npz")

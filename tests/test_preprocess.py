@@ -1,0 +1,266 @@
+"""Tests of ocrkit.preprocess on drawn pages whose ink is known by construction."""
+
+import cv2
+import numpy as np
+import pytest
+
+from ocrkit.preprocess import (
+    BINARIZE_METHODS,
+    binarize,
+    estimate_stroke_width,
+    flatten_illumination,
+    remove_specks,
+    to_grey,
+)
+
+PAPER, INK = 230, 40
+
+
+def stroke_mask(rows=400, cols=600):
+    """Slanted bars, rings and flat dashes, 4-5 px wide, all over the page."""
+    mask = np.zeros((rows, cols), np.uint8)
+    for i in range(8):
+        x = 40 + i * 65
+        cv2.line(mask, (x, 60), (x + 30, 160), 1, 5)
+        cv2.circle(mask, (x + 15, 260), 25, 1, 5)
+        cv2.line(mask, (x, 330), (x + 40, 340), 1, 4)
+    return mask.astype(bool)
+
+
+def lighting(rows, cols):
+    """A linear shadow darkening the page to 30 % on the right, times vignetting."""
+    yy, xx = np.mgrid[:rows, :cols]
+    shadow = 1.0 - 0.7 * xx / cols
+    vignette = 1.0 - 0.8 * (((yy - rows / 2) / rows) ** 2 + ((xx - cols / 2) / cols) ** 2)
+    return shadow * vignette
+
+
+def drawn_page(*, shaded=False, noise=2.0, seed=0):
+    """A grey page of dark strokes on light paper, and the true stroke mask."""
+    truth = stroke_mask()
+    light = lighting(*truth.shape) if shaded else 1.0
+    page = np.where(truth, INK, PAPER) * light
+    page = page + np.random.default_rng(seed).normal(0, noise, truth.shape)
+    return np.clip(page + 0.5, 0, 255).astype(np.uint8), truth
+
+
+def iou(found, truth):
+    return (found & truth).sum() / (found | truth).sum()
+
+
+# ------------------------------------------------------------------ to_grey
+def test_to_grey_keeps_dark_ink_on_light_grey_page():
+    page, _ = drawn_page()
+    grey = to_grey(page)
+    assert grey.dtype == np.uint8 and grey.shape == page.shape
+    np.testing.assert_array_equal(grey, page)
+
+
+def test_to_grey_converts_rgb_with_luma_weights():
+    rgb = np.zeros((10, 12, 3), np.uint8)
+    rgb[..., 0], rgb[..., 1], rgb[..., 2] = 200, 220, 240
+    rgb[4:6, 4:8] = (20, 30, 40)
+    grey = to_grey(rgb)
+    assert grey.shape == (10, 12) and grey.dtype == np.uint8
+    # ITU-R 601 luma: 0.299 R + 0.587 G + 0.114 B.
+    assert abs(int(grey[0, 0]) - round(0.299 * 200 + 0.587 * 220 + 0.114 * 240)) <= 1
+    assert abs(int(grey[5, 5]) - round(0.299 * 20 + 0.587 * 30 + 0.114 * 40)) <= 1
+
+
+def test_to_grey_drops_alpha_and_single_channel_axis():
+    page, _ = drawn_page()
+    rgba = np.dstack([page, page, page, np.full_like(page, 255)])
+    np.testing.assert_array_equal(to_grey(rgba), page)
+    np.testing.assert_array_equal(to_grey(page[..., None]), page)
+
+
+def test_to_grey_scales_uint16_to_uint8():
+    page, _ = drawn_page()
+    grey = to_grey(page.astype(np.uint16) * 257)
+    assert grey.dtype == np.uint8
+    np.testing.assert_array_equal(grey, page)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_to_grey_reads_floats_as_zero_to_one(dtype):
+    page, _ = drawn_page()
+    grey = to_grey((page / 255.0).astype(dtype))
+    assert grey.dtype == np.uint8
+    assert np.abs(grey.astype(int) - page).max() <= 1
+
+
+def test_to_grey_inverts_white_ink_on_black():
+    page, truth = drawn_page()
+    grey = to_grey(255 - page)
+    np.testing.assert_array_equal(grey, page)
+    assert grey[truth].mean() < 100 < grey[~truth].mean()
+
+
+def test_to_grey_inversion_can_be_forced_or_refused():
+    page, _ = drawn_page()
+    np.testing.assert_array_equal(to_grey(page, invert=True), 255 - page)
+    np.testing.assert_array_equal(to_grey(255 - page, invert=False), 255 - page)
+
+
+# ----------------------------------------------------- flatten_illumination
+def test_flatten_illumination_makes_paper_white_and_keeps_strokes_dark():
+    page, truth = drawn_page(shaded=True)
+    assert page[:, -50:][~truth[:, -50:]].mean() < 90  # the shadowed side really is dark
+    flat = flatten_illumination(page)
+    assert flat.shape == page.shape and flat.dtype == np.uint8
+    # Judge every 100 x 100 tile of the page on its own: the shadow must be
+    # gone everywhere, not on average.
+    for top in range(0, page.shape[0], 100):
+        for left in range(0, page.shape[1], 100):
+            tile = np.s_[top:top + 100, left:left + 100]
+            assert np.median(flat[tile][~truth[tile]]) >= 235, (top, left)
+            if truth[tile].any():
+                assert np.median(flat[tile][truth[tile]]) <= 80, (top, left)
+    assert np.percentile(flat[~truth], 1) > np.percentile(flat[truth], 99) + 100
+
+
+def test_flatten_illumination_of_even_page_changes_little():
+    page, truth = drawn_page(noise=0)
+    flat = flatten_illumination(page)
+    assert np.median(flat[~truth]) >= 250
+    assert abs(np.median(flat[truth]) - INK * 255 / PAPER) < 5
+
+
+def test_otsu_needs_flattening_on_a_shaded_page():
+    page, truth = drawn_page(shaded=True)
+    light, dark = np.s_[:, :200], np.s_[:, -150:]
+    raw = binarize(page, method="otsu")
+    # Without flattening, one threshold fits the bright side only: in the
+    # shadow the paper is as dark as the ink there and the strokes drown.
+    assert iou(raw[light], truth[light]) > 0.9
+    assert iou(raw[dark], truth[dark]) < 0.3
+    flat = binarize(flatten_illumination(page), method="otsu")
+    assert iou(flat[light], truth[light]) > 0.95
+    assert iou(flat[dark], truth[dark]) > 0.95
+
+
+# ----------------------------------------------------------------- binarize
+@pytest.mark.parametrize("method", BINARIZE_METHODS)
+def test_binarize_finds_the_drawn_strokes(method):
+    page, truth = drawn_page(noise=4)
+    ink = binarize(page, method=method)
+    assert ink.dtype == bool and ink.shape == truth.shape
+    assert iou(ink, truth) > 0.97
+
+
+@pytest.mark.parametrize("method", BINARIZE_METHODS)
+def test_binarize_after_flattening_a_shaded_page(method):
+    page, truth = drawn_page(shaded=True)
+    ink = binarize(flatten_illumination(page), method=method)
+    # Flattening amplifies the paper's noise in the shadow, where the local
+    # methods see a few specks; they are what remove_specks is for.
+    assert iou(ink, truth) > 0.9
+    assert iou(remove_specks(ink), truth) > 0.97
+
+
+@pytest.mark.parametrize("method", ["adaptive_mean", "adaptive_gaussian", "sauvola"])
+def test_adaptive_methods_cope_with_shadow_unflattened(method):
+    page, truth = drawn_page(shaded=True)
+    assert iou(binarize(page, method=method), truth) > 0.9
+
+
+def test_fixed_threshold_is_the_given_grey_level():
+    grey = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    np.testing.assert_array_equal(binarize(grey, method="fixed", threshold=100), grey < 100)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_otsu_leaves_a_noisy_blank_page_blank(flatten):
+    rng = np.random.default_rng(3)
+    blank = np.clip(rng.normal(PAPER, 6, (480, 640)) + 0.5, 0, 255).astype(np.uint8)
+    grey = flatten_illumination(blank) if flatten else blank
+    assert binarize(grey, method="otsu").mean() < 1e-4
+
+
+def test_otsu_on_a_page_with_ink_is_not_held_back_by_the_blank_guard():
+    page, truth = drawn_page(noise=6)
+    assert iou(binarize(page, method="otsu"), truth) > 0.95
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"method": "magic"}, "unknown method 'magic'"),
+        ({"method": "adaptive_mean", "block_size": 10}, "block_size must be odd"),
+        ({"method": "sauvola", "block_size": 1}, "block_size must be odd"),
+    ],
+)
+def test_binarize_rejects_bad_options(options, match):
+    page, _ = drawn_page()
+    with pytest.raises(ValueError, match=match):
+        binarize(page, **options)
+
+
+def test_binarize_rejects_colour_and_non_uint8_input():
+    page, _ = drawn_page()
+    with pytest.raises(ValueError, match="call to_grey first"):
+        binarize(np.dstack([page] * 3))
+    with pytest.raises(ValueError, match="call to_grey first"):
+        binarize(page / 255.0)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((4, 4, 4, 4), np.uint8), np.zeros((4, 4, 2), np.uint8),
+                                 np.zeros((0, 5), np.uint8)])
+def test_stages_reject_unusable_shapes(bad):
+    with pytest.raises(ValueError, match="shape"):
+        to_grey(bad)
+    with pytest.raises(ValueError, match="shape"):
+        binarize(bad)
+
+
+def test_flatten_illumination_asks_for_grey():
+    page, _ = drawn_page()
+    with pytest.raises(ValueError, match="call to_grey first"):
+        flatten_illumination(np.dstack([page] * 3))
+
+
+# ------------------------------------------------- stroke width and specks
+@pytest.mark.parametrize("thickness", [3, 7, 15])
+def test_estimate_stroke_width_of_drawn_lines(thickness):
+    ink = np.zeros((300, 400), np.uint8)
+    cv2.line(ink, (30, 150), (370, 150), 1, thickness)
+    # cv2.line draws ``thickness + 2`` pixels across (3 -> 5): the truth is
+    # what is on the image, counted across the horizontal line.
+    width = int(ink[:, 100].sum())
+    assert thickness < width <= thickness + 2
+    cv2.line(ink, (200, 30), (200, 270), 1, thickness)
+    cv2.line(ink, (40, 40), (160, 260), 1, thickness)
+    assert abs(estimate_stroke_width(ink.astype(bool)) - width) <= 1.0
+
+
+@pytest.mark.parametrize("width", [2, 5, 12])
+def test_estimate_stroke_width_of_bars_of_exact_width(width):
+    ink = np.zeros((200, 200), bool)
+    ink[20:180, 50:50 + width] = True
+    ink[100:100 + width, 60:190] = True
+    assert abs(estimate_stroke_width(ink) - width) <= 1.0
+
+
+def test_estimate_stroke_width_without_ink_is_zero():
+    assert estimate_stroke_width(np.zeros((20, 20), bool)) == 0.0
+    with pytest.raises(ValueError, match=r"\(M, N\)"):
+        estimate_stroke_width(np.zeros((2, 20, 20), bool))
+
+
+def test_remove_specks_drops_dots_and_keeps_strokes():
+    strokes = stroke_mask()
+    near_strokes = cv2.dilate(strokes.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    rng = np.random.default_rng(5)
+    dots = np.zeros(strokes.shape, np.uint8)
+    for x, y in zip(rng.integers(5, 595, 80), rng.integers(5, 395, 80)):
+        if not near_strokes[y, x]:
+            cv2.circle(dots, (int(x), int(y)), 1, 1, -1)  # 3 px across; the pen is 4-5
+    assert dots.sum() > 200
+    cleaned = remove_specks(strokes | dots.astype(bool))
+    np.testing.assert_array_equal(cleaned, strokes)
+
+
+def test_remove_specks_on_empty_ink_is_a_no_op():
+    empty = np.zeros((30, 40), bool)
+    cleaned = remove_specks(empty)
+    assert not cleaned.any() and cleaned is not empty

@@ -1,0 +1,371 @@
+"""Tests of ocrkit.segment on ink masks built from MNIST digits and cv2 drawings.
+
+Every page is assembled here, so the true box of each digit is known: it is
+the bounding box of the ink pasted for it.
+"""
+
+import cv2
+import numpy as np
+import pytest
+
+from ocrkit.datasets import load_mnist
+from ocrkit.segment import reading_order, segment_digits
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    data = load_mnist(n_train=10, n_test=600, seed=0)
+    return data.x_test, data.y_test
+
+
+def digit_mask(image, height):
+    """An MNIST digit cropped to its ink, scaled to ``height`` rows, as a bool mask."""
+    rows = np.flatnonzero(image.any(axis=1))
+    cols = np.flatnonzero(image.any(axis=0))
+    crop = image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    width = max(1, round(crop.shape[1] * height / crop.shape[0]))
+    return cv2.resize(crop, (width, height), interpolation=cv2.INTER_LINEAR) >= 128
+
+
+def ordinary_digits(mnist, height, count):
+    """``count`` digit masks in one piece and of ordinary width (within 20 % of the median).
+
+    Cutting touching digits apart is judged by width, so digits of unusual
+    width (a "1", a wide "0") are left for other tests.
+    """
+    images, labels = mnist
+    masks = [digit_mask(image, height) for image in images]
+    widths = np.array([m.shape[1] for m in masks])
+    median = np.median(widths[labels != 1])
+    chosen = [m for m, w, label in zip(masks, widths, labels)
+              if label != 1 and abs(w - median) <= 0.2 * median
+              and cv2.connectedComponents(m.astype(np.uint8))[0] == 2]
+    assert len(chosen) >= count
+    return chosen[:count]
+
+
+def paste(page, mask, x, y):
+    """OR ``mask`` into ``page`` at (x, y); return the true ``x, y, w, h`` of its ink."""
+    page[y:y + mask.shape[0], x:x + mask.shape[1]] |= mask
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return (x + cols[0], y + rows[0], cols[-1] - cols[0] + 1, rows[-1] - rows[0] + 1)
+
+
+def compose(lines, height, *, gaps=0.6, line_gap=1.0, margin=1.0, shape=None):
+    """Lines of digit masks on a blank page; the page and the true boxes in reading order.
+
+    ``gaps`` is the space after each digit in digit heights: one number, or
+    one list per line.
+    """
+    rows = int((len(lines) * (1 + line_gap) - line_gap + 2 * margin) * height)
+    widest = max(sum(m.shape[1] for m in masks) for masks in lines)
+    per_line = gaps if isinstance(gaps, list) else [gaps] * len(lines)
+    per_gap = [np.broadcast_to(g, len(masks)) for g, masks in zip(per_line, lines)]
+    cols = int(widest + max(g.sum() for g in per_gap) * height + 2 * margin * height)
+    page = np.zeros(shape or (rows, cols), bool)
+    truth = []
+    for k, (masks, line_gaps) in enumerate(zip(lines, per_gap)):
+        x, y = int(margin * height), int((margin + k * (1 + line_gap)) * height)
+        for mask, gap in zip(masks, line_gaps):
+            truth.append(paste(page, mask, x, y))
+            x += mask.shape[1] + int(gap * height)
+    return page, np.array(truth)
+
+
+def centres(boxes):
+    boxes = np.asarray(boxes, float)
+    return boxes[:, :2] + boxes[:, 2:] / 2
+
+
+# ------------------------------------------------------- boxes and order
+@pytest.mark.parametrize("height", [20, 60, 150])
+def test_finds_exactly_the_pasted_digits_in_reading_order(mnist, height):
+    images = mnist[0]
+    lines = [[digit_mask(images[i], height) for i in range(6)],
+             [digit_mask(images[i], height) for i in range(6, 11)]]
+    page, truth = compose(lines, height)
+    found = segment_digits(page)
+    np.testing.assert_array_equal(found.boxes, truth)
+    np.testing.assert_array_equal(found.line, [0] * 6 + [1] * 5)
+    assert len(found) == len(found.masks) == 11
+    for box, mask in zip(found.boxes, found.masks):
+        assert mask.shape == (box[3], box[2]) and mask.dtype == bool
+        assert mask[0].any() and mask[-1].any() and mask[:, 0].any() and mask[:, -1].any()
+    assert 0.8 * height <= found.digit_height <= 1.05 * height
+
+
+# ------------------------------------------------------------ broken digits
+def broken_five(height, pen):
+    """A 5 whose top bar does not touch its body: (mask, number of pieces)."""
+    r = pen // 2 + 1
+    width = int(0.6 * height)
+    mask = np.zeros((height, width), np.uint8)
+    cv2.line(mask, (r + 2, r), (width - r, r), 1, pen)  # the bar
+    gap = 2 * pen
+    cv2.line(mask, (r + 1, r + gap + pen), (r, int(0.45 * height)), 1, pen)
+    cv2.ellipse(mask, (width // 2, int(0.7 * height) - r // 2),
+                (width // 2 - r, int(0.3 * height) - r), 0, -160, 150, 1, pen)
+    return mask.astype(bool)
+
+
+def broken_seven(height, pen):
+    """A 7 whose stem is broken halfway down."""
+    r = pen // 2 + 1
+    width = int(0.6 * height)
+    mask = np.zeros((height, width), np.uint8)
+    middle = (int(0.55 * width), height // 2)
+    cv2.line(mask, (r, r), (width - r, r), 1, pen)
+    cv2.line(mask, (width - r, r), middle, 1, pen)
+    gap = 2 * pen
+    cv2.line(mask, (middle[0] - gap // 3, middle[1] + gap), (int(0.2 * width), height - r), 1, pen)
+    return mask.astype(bool)
+
+
+def pieces(mask):
+    return cv2.connectedComponents(mask.astype(np.uint8))[0] - 1
+
+
+@pytest.mark.parametrize("height", [40, 90])
+def test_parts_of_a_broken_digit_are_merged_into_one_box(mnist, height):
+    pen = max(2, height // 10)
+    five, seven = broken_five(height, pen), broken_seven(height, pen)
+    assert pieces(five) == 2 and pieces(seven) == 2
+    whole = ordinary_digits(mnist, height, 5)
+    page, truth = compose([whole[:2] + [five] + whole[2:4] + [seven] + whole[4:]], height)
+    found = segment_digits(page)
+    np.testing.assert_array_equal(found.boxes, truth)
+    # Without merging, neither broken digit is found whole: the merge did it.
+    unmerged = {tuple(box) for box in segment_digits(page, merge=False).boxes.tolist()}
+    assert tuple(truth[2]) not in unmerged and tuple(truth[5]) not in unmerged
+
+
+def test_merge_does_not_join_digits_of_the_line_below(mnist):
+    height = 60
+    digits = ordinary_digits(mnist, height, 8)
+    page, truth = compose([digits[:4], digits[4:]], height, line_gap=0.2)
+    found = segment_digits(page)
+    np.testing.assert_array_equal(found.boxes, truth)
+    np.testing.assert_array_equal(found.line, [0] * 4 + [1] * 4)
+
+
+# --------------------------------------------------------- touching digits
+def touching(masks, *, max_overlap=5):
+    """The digits side by side, each pasted 1 to ``max_overlap`` px into the last, touching.
+
+    Returns the blob's mask and the true centres of its digits, or None if
+    they do not touch within ``max_overlap``.
+    """
+    height = max(m.shape[0] for m in masks)
+    for overlap in range(1, max_overlap + 1):
+        blob = np.zeros((height, sum(m.shape[1] for m in masks)), bool)
+        x, boxes = 0, []
+        for mask in masks:
+            boxes.append(paste(blob, mask, x, 0))
+            x += mask.shape[1] - overlap
+        if pieces(blob) == 1:
+            return blob[:, :x + overlap], centres(boxes)
+    return None
+
+
+def touching_page(mnist, count, case, height=60):
+    """Five separate digits, then the ``case``-th group of ``count`` digits that touch."""
+    pool = ordinary_digits(mnist, height, 120)
+    start = 0
+    while True:
+        group = touching(pool[start:start + count])
+        if group is not None:
+            if case == 0:
+                break
+            case -= 1
+        start += count
+    blob, true_centres = group
+    page, truth = compose([pool[start + count:start + count + 5] + [blob]], height)
+    return page, truth[:-1], true_centres + truth[-1][:2]
+
+
+@pytest.mark.parametrize("count", [2, 3])
+@pytest.mark.parametrize("case", range(3))
+def test_touching_digits_are_cut_apart_near_their_centres(mnist, count, case):
+    height = 60
+    page, alone, true_centres = touching_page(mnist, count, case, height)
+    found = segment_digits(page)
+    assert len(found) == len(alone) + count
+    np.testing.assert_array_equal(found.boxes[:len(alone)], alone)
+    cut = found.boxes[len(alone):]
+    # A straight cut cannot follow a stroke that leans over the neighbour, so
+    # a piece may lose some rows of its digit; it keeps its place in the line.
+    assert np.abs(centres(cut)[:, 0] - true_centres[:, 0]).max() < 0.25 * height
+    assert np.all(cut[:, 3] >= 0.35 * height)
+    assert len(segment_digits(page, split=False)) == len(alone) + 1
+
+
+def test_a_scorer_decides_whether_a_blob_is_cut(mnist):
+    page, alone, true_centres = touching_page(mnist, 2, 1)
+    blob_width = segment_digits(page, split=False).boxes[-1][2]
+
+    def sure_of_the_whole(masks):
+        return [1.0 if m.shape[1] >= 0.9 * blob_width else 0.3 for m in masks]
+
+    def sure_of_the_pieces(masks):
+        return [0.1 if m.shape[1] >= 0.9 * blob_width else 0.95 for m in masks]
+
+    assert len(segment_digits(page, scorer=sure_of_the_whole)) == len(alone) + 1
+    cut = segment_digits(page, scorer=sure_of_the_pieces).boxes[len(alone):]
+    assert len(cut) == 2
+    assert np.abs(centres(cut)[:, 0] - true_centres[:, 0]).max() < 0.25 * 60
+
+
+# ------------------------------------------------------- lines and numbers
+def test_a_line_rotated_by_3_degrees_stays_one_line(mnist):
+    height = 40
+    digits = ordinary_digits(mnist, height, 16)
+    page, truth = compose([digits], height, margin=3.0)
+    rows, cols = page.shape
+    # 3 degrees over this page is a rise of ~1.7 digit heights from end to end.
+    assert cols * np.tan(np.radians(3)) > 1.5 * height
+    turn = cv2.getRotationMatrix2D((cols / 2, rows / 2), 3, 1.0)
+    rotated = cv2.warpAffine(page.astype(np.float32), turn, (cols, rows)) >= 0.5
+    true_centres = centres(truth) @ turn[:, :2].T + turn[:, 2]
+    found = segment_digits(rotated)
+    assert len(found) == len(digits)
+    np.testing.assert_array_equal(found.line, 0)
+    assert np.all(np.diff(found.boxes[:, 0]) > 0)
+    assert np.abs(centres(found.boxes) - true_centres).max() < 0.15 * height
+
+
+def test_lines_are_read_top_to_bottom(mnist):
+    height = 50
+    digits = ordinary_digits(mnist, height, 12)
+    page, truth = compose([digits[:5], digits[5:9], digits[9:]], height, line_gap=0.6)
+    found = segment_digits(page)
+    np.testing.assert_array_equal(found.boxes, truth)
+    np.testing.assert_array_equal(found.line, [0] * 5 + [1] * 4 + [2] * 3)
+
+
+def test_digits_are_grouped_into_numbers_by_the_gaps(mnist):
+    height = 50
+    digits = ordinary_digits(mnist, height, 9)
+    near, far = 0.15, 1.2
+    # "123 45 6" and "789": gaps after each digit, in digit heights.
+    gaps = [[near, near, far, near, far, far], [near, near, far]]
+    page, truth = compose([digits[:6], digits[6:]], height, gaps=gaps)
+    found = segment_digits(page)
+    np.testing.assert_array_equal(found.boxes, truth)
+    np.testing.assert_array_equal(found.number, [0, 0, 0, 1, 1, 2, 3, 3, 3])
+    np.testing.assert_array_equal(found.line, [0] * 6 + [1] * 3)
+
+
+# -------------------------------------------------- what is not a digit
+def test_page_frame_and_ruled_lines_are_dropped_with_their_reason(mnist):
+    height = 50
+    digits = ordinary_digits(mnist, height, 12)
+    page, truth = compose([digits[:8], digits[8:]], height, margin=1.5, line_gap=1.2)
+    rows, cols = page.shape
+    canvas = page.astype(np.uint8)
+    frame = np.zeros_like(canvas)
+    cv2.rectangle(frame, (4, 4), (cols - 5, rows - 5), 1, 3)
+    canvas |= frame
+    # Under the first four digits an underline; under the second line, a rule
+    # across the page.
+    below = [int(truth[k:k + 8, 1].max() + truth[k:k + 8, 3].max() + 0.2 * height) for k in (0, 8)]
+    cv2.line(canvas, (int(truth[0, 0]), below[0]), (int(truth[3, 0] + truth[3, 2]), below[0]), 1, 2)
+    cv2.line(canvas, (int(0.5 * height), below[1]), (cols - int(0.5 * height), below[1]), 1, 2)
+    found = segment_digits(canvas.astype(bool))
+    np.testing.assert_array_equal(found.boxes, truth)
+    assert len(found.dropped) == 3
+    reasons = {tuple(int(v) for v in box): reason for box, reason in found.dropped}
+    assert reasons[paste(np.zeros_like(page), frame.astype(bool), 0, 0)] == "page border or shadow"
+    short = next(box for box in reasons if box[3] < 0.2 * height and box[1] < below[1] - height)
+    assert reasons[short] == "ruled line"
+
+
+def test_specks_are_dropped(mnist):
+    height = 60
+    digits = ordinary_digits(mnist, height, 6)
+    page, truth = compose([digits], height)
+    canvas = page.astype(np.uint8)
+    rng = np.random.default_rng(2)
+    near_ink = cv2.dilate(canvas, np.ones((15, 15), np.uint8)).astype(bool)
+    dots = 0
+    for x, y in zip(rng.integers(3, page.shape[1] - 3, 60), rng.integers(3, page.shape[0] - 3, 60)):
+        if not near_ink[y, x]:
+            cv2.circle(canvas, (int(x), int(y)), 1, 1, -1)
+            near_ink[y - 7:y + 8, x - 7:x + 8] = True
+            dots += 1
+    assert dots >= 30
+    found = segment_digits(canvas.astype(bool))
+    np.testing.assert_array_equal(found.boxes, truth)
+    assert len(found.dropped) == dots
+    assert all(box[2] <= 3 and box[3] <= 3 for box, _ in found.dropped)
+
+
+def test_a_large_blot_is_too_large_for_a_digit(mnist):
+    height = 40
+    digits = ordinary_digits(mnist, height, 6)
+    page, truth = compose([digits], height, margin=4.0)
+    assert page.shape[0] >= int(8.5 * height) and truth[:, 1].max() + height < 5.2 * height
+    canvas = page.astype(np.uint8)
+    # A round blot 3.2 digit heights across, in the empty space under the line.
+    cv2.circle(canvas, (page.shape[1] // 2, int(6.8 * height)), int(1.6 * height), 1, -1)
+    found = segment_digits(canvas.astype(bool))
+    np.testing.assert_array_equal(found.boxes, truth)
+    assert [reason for _, reason in found.dropped] == ["too large for a digit"]
+
+
+@pytest.mark.parametrize("ink", [np.ones((200, 300), bool), np.zeros((200, 300), bool),
+                                 np.zeros((0, 0), bool), np.zeros((0, 40), bool)],
+                         ids=["all-ink", "no-ink", "0x0", "0x40"])
+def test_pages_without_digits_give_an_empty_segmentation(ink):
+    found = segment_digits(ink)
+    assert len(found) == 0
+    assert found.boxes.shape == (0, 4) and found.masks == []
+    assert found.line.shape == found.number.shape == (0,)
+
+
+def test_segment_digits_rejects_a_non_2d_mask():
+    with pytest.raises(ValueError, match=r"2-D \(M, N\) mask"):
+        segment_digits(np.zeros((10, 10, 3), bool))
+
+
+# ------------------------------------------------------------ reading_order
+@pytest.mark.parametrize("number_gap", [None, 0.45])
+def test_reading_order_of_hand_made_boxes(number_gap):
+    # Two lines given out of order; the second slopes down to the right.
+    boxes = np.array([
+        [215, 12, 30, 50],   # line 0, third digit of the second number
+        [10, 10, 30, 50],    # line 0, first digit
+        [45, 8, 30, 50],     # line 0, 5 px on: same number
+        [150, 15, 30, 50],   # line 0, 75 px (1.5 heights) on: a new number
+        [12, 110, 30, 50],   # line 1
+        [50, 125, 30, 50],   # line 1, lower than its neighbour but overlapping it
+        [88, 140, 30, 50],
+        [183, 14, 30, 50],   # line 0
+    ])
+    order, line, number = reading_order(boxes, number_gap=number_gap)
+    np.testing.assert_array_equal(order, [1, 2, 3, 7, 0, 4, 5, 6])
+    np.testing.assert_array_equal(line, [0, 0, 0, 0, 0, 1, 1, 1])
+    np.testing.assert_array_equal(number, [0, 0, 1, 1, 1, 2, 2, 2])
+
+
+def test_reading_order_chains_a_slanted_line_through_neighbours():
+    # Each digit 20 px lower than the one before: the last is 1.6 heights
+    # below the first, yet each overlaps its left neighbour.
+    boxes = np.array([[10 + 40 * i, 10 + 20 * i, 30, 50] for i in range(5)])[::-1]
+    order, line, _ = reading_order(boxes)
+    np.testing.assert_array_equal(order, [4, 3, 2, 1, 0])
+    np.testing.assert_array_equal(line, 0)
+
+
+def test_numbers_far_apart_on_one_row_are_read_left_to_right():
+    # The right-hand number sits 3 px higher than the left-hand one.
+    boxes = np.array([[230, 97, 30, 50], [265, 97, 30, 50], [10, 100, 30, 50],
+                      [45, 100, 30, 50], [10, 200, 30, 50], [45, 200, 30, 50]])
+    order, line, number = reading_order(boxes)
+    np.testing.assert_array_equal(order, [2, 3, 0, 1, 4, 5])
+    assert np.all(np.diff(line) >= 0) and np.all(np.diff(number) >= 0)
+    np.testing.assert_array_equal(number, [0, 0, 1, 1, 2, 2])
+
+
+def test_reading_order_of_nothing():
+    order, line, number = reading_order(np.zeros((0, 4)))
+    assert order.shape == line.shape == number.shape == (0,)
