@@ -2,6 +2,8 @@
 
     ocrkit read IMAGE... [--model M] [--out DIR] [--json]
     ocrkit train [--mnist] [--classifier svm|knn|linear] [--features hog|pixels] --out MODEL
+    ocrkit train --sheet IMAGE [--sheet IMAGE...] [--order 1234567890] [--mnist] --out MODEL
+    ocrkit template --out sheet.pdf [--digits 1234567890] [--repeats 10]
     ocrkit --version
 
 Every problem with what the user gave (a missing or damaged image, a bad model
@@ -56,12 +58,34 @@ def _build_parser():
         description="Train a digit classifier. Model files hold only arrays and settings; "
                     "loading one never runs code.")
     train.add_argument("--mnist", action="store_true",
-                       help="train on MNIST's 60,000 training digits (the default source)")
+                       help="train on MNIST's 60,000 training digits (the default source; "
+                            "with --sheet, add them to the sheets)")
     train.add_argument("--classifier", default="svm", choices=["svm", "knn", "linear"])
     train.add_argument("--features", default="hog", choices=["hog", "pixels"])
     train.add_argument("--n-train", type=int, metavar="N",
                        help="use a class-balanced subset of N MNIST digits (faster)")
     train.add_argument("--out", metavar="MODEL", required=True, help="model file to write (.npz)")
+    train.add_argument("--sheet", action="append", metavar="IMAGE",
+                       help="a scan or photo of a sheet of your handwriting (a filled-in "
+                            "`ocrkit template`, or rows written freely); repeat for more sheets")
+    train.add_argument("--order", metavar="DIGITS",
+                       help="digit of each row, top to bottom (default: the template's own, "
+                            "or 1234567890 on a free-form sheet)")
+    train.add_argument("--repeats", type=int, metavar="N",
+                       help="digits per row (default: the template's own, or 10)")
+    train.add_argument("--folds", type=int, default=5, metavar="K",
+                       help="with --sheet, print K-fold accuracy on the sheet digits (0: skip)")
+
+    template = commands.add_parser(
+        "template", help="write a printable sheet for your own handwriting",
+        description="Write an A4 sheet of boxes to fill in by hand, one row per digit, with "
+                    "corner markers so that a phone photo of it can be read. Train on it "
+                    "with `ocrkit train --sheet PHOTO`.")
+    template.add_argument("--out", metavar="FILE", required=True, help=".pdf or .png file")
+    template.add_argument("--digits", default="1234567890",
+                          help="digit of each row, top to bottom (default: 1234567890)")
+    template.add_argument("--repeats", type=int, default=10, help="boxes per row (default: 10)")
+    template.add_argument("--dpi", type=int, default=300, help="resolution (default: 300)")
     return parser
 
 
@@ -134,11 +158,94 @@ def _cmd_read(args):
     return EXIT_BAD_INPUT if failed else 0
 
 
+def _load_sheets(args, out):
+    """Load every --sheet; on a wrong count, save the overlay and return None."""
+    from .errors import SheetError
+    from .imageio import write_image
+    from .sheets import load_sheet
+
+    sheets = []
+    for path in args.sheet:
+        try:
+            sheet = load_sheet(path, order=args.order, repeats=args.repeats)
+        except SheetError as exc:
+            overlay = getattr(exc, "overlay", None)
+            if overlay is None:
+                raise
+            print(f"ocrkit: error: {exc}", file=sys.stderr)
+            where = out.with_name(f"{out.stem}_sheet_overlay.png")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_image(where, overlay)
+            print(f"ocrkit: the rows found are drawn in {where}", file=sys.stderr)
+            return None
+        print(sheet.summary())
+        sheets.append(sheet)
+    return sheets
+
+
+def _cmd_train_sheets(args, features):
+    from .models import save_model
+    from .training import sheet_cross_validation, train_with_sheets
+
+    out = Path(args.out)
+    sheets = _load_sheets(args, out)
+    if sheets is None:
+        return EXIT_BAD_INPUT
+    options = {"mnist": args.mnist, "classifier": args.classifier, "features": features}
+    try:
+        if args.folds:
+            # Each fold trains a classifier: a smaller MNIST keeps this to a minute.
+            n_check = min(args.n_train or 60000, 5000)
+            n = sum(len(s) for s in sheets)
+            check = sheet_cross_validation(sheets, folds=min(args.folds, n), n_mnist=n_check,
+                                           **options)
+            text = (f"{check['folds']}-fold accuracy on your {n} sheet digits: "
+                    f"{check['accuracy']:.1%} ({len(check['errors'])} wrong)")
+            if args.mnist:
+                text += (f"; trained on MNIST alone ({n_check} digits): "
+                         f"{check['mnist_only']:.1%}")
+            print(text)
+        model = train_with_sheets(sheets, n_mnist=args.n_train, **options)
+    except ValueError as exc:
+        print(f"ocrkit: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_model(model, out)
+    print(f"saved {model} to {out}")
+    return 0
+
+
+def _cmd_template(args):
+    from .sheets import make_template, save_template
+
+    try:
+        image, layout = make_template(digits=args.digits, repeats=args.repeats, dpi=args.dpi)
+        save_template(args.out, image, dpi=args.dpi)
+    except ValueError as exc:
+        print(f"ocrkit: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OcrkitError:
+        raise  # already one line naming the file
+    except OSError as exc:
+        print(f"ocrkit: error: {args.out}: cannot write ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"wrote {args.out}: {layout.rows} rows ({layout.digits}) of {layout.repeats} boxes, "
+          f"A4 at {args.dpi} dpi. Fill it in, scan or photograph it, then: "
+          f"ocrkit train --sheet PHOTO --out MODEL")
+    return 0
+
+
 def _cmd_train(args):
     from .features import FeatureSettings
     from .models import save_model, train_mnist_model
 
     features = FeatureSettings(kind=args.features)
+    if args.sheet:
+        return _cmd_train_sheets(args, features)
+    if args.order is not None or args.repeats is not None:
+        print("ocrkit: error: --order and --repeats describe a --sheet; give one",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
     model = train_mnist_model(args.classifier, features=features, n_train=args.n_train)
     out = Path(args.out)
     if out.parent and not out.parent.exists():
@@ -156,7 +263,8 @@ def main(argv=None):
         parser.print_help()
         return EXIT_BAD_INPUT
     try:
-        return {"read": _cmd_read, "train": _cmd_train}[args.command](args)
+        return {"read": _cmd_read, "train": _cmd_train,
+                "template": _cmd_template}[args.command](args)
     except OcrkitError as exc:
         print(f"ocrkit: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -14,8 +14,9 @@ import numpy as np
 
 from ._paths import DATA_DIR
 from .errors import DataFileError
+from .sheets import load_sheet
 
-__all__ = ["MNIST", "MNIST_SHA256", "load_mnist", "mnist_path"]
+__all__ = ["MNIST", "MNIST_SHA256", "load_mnist", "load_sheet", "mnist_path"]
 
 #: SHA-256 of ``data/mnist.npz`` as built by ``data/scripts/build_mnist.py``.
 MNIST_SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"
