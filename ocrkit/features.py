@@ -43,7 +43,7 @@ class FeatureSettings:
     kind: str = "hog"
     deskew: bool = True
     orientations: int = 12
-    pixels_per_cell: tuple = (4, 4)
+    pixels_per_cell: tuple = (6, 6)
     cells_per_block: tuple = (2, 2)
     block_norm: str = "L2-Hys"
     signed: bool = True
