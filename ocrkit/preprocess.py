@@ -48,6 +48,20 @@ def _sample(image, side=256):
     return image[:: max(1, image.shape[0] // side), :: max(1, image.shape[1] // side)]
 
 
+def _shrink(grey, side=256):
+    """A copy about ``side`` pixels on its shorter side, for estimating the paper.
+
+    Every k-th pixel is taken first (cheap, and the paper is what matters
+    here, not thin strokes), then area-averaged to the final size.
+    """
+    rows, cols = grey.shape
+    step = max(1, min(rows, cols) // (2 * side))
+    coarse = np.ascontiguousarray(grey[::step, ::step])
+    shrink = min(1.0, side / min(coarse.shape))
+    size = (max(1, round(coarse.shape[1] * shrink)), max(1, round(coarse.shape[0] * shrink)))
+    return cv2.resize(coarse, size, interpolation=cv2.INTER_AREA)
+
+
 def _odd(n, minimum=3):
     n = max(int(round(n)), minimum)
     return n if n % 2 else n + 1
@@ -114,9 +128,7 @@ def flatten_illumination(grey, *, scale=1 / 12):
     rows, cols = grey.shape
     # A small copy of about 256 px on its shorter side; the ink's darkness is
     # averaged in, but the maximum filter picks paper around it.
-    shrink = min(1.0, 256.0 / min(rows, cols))
-    small = cv2.resize(grey, (max(1, round(cols * shrink)), max(1, round(rows * shrink))),
-                       interpolation=cv2.INTER_AREA)
+    small = _shrink(grey)
     size = _odd(min(small.shape) * scale)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
@@ -152,9 +164,7 @@ def find_paper(grey, *, darker=0.55, margin=0.01):
     """
     grey = _check_image(grey, "grey")
     rows, cols = grey.shape
-    shrink = min(1.0, 256.0 / min(rows, cols))
-    small = cv2.resize(grey, (max(1, round(cols * shrink)), max(1, round(rows * shrink))),
-                       interpolation=cv2.INTER_AREA)
+    small = _shrink(grey)
     size = _odd(min(small.shape) / 24)
     closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE,
                               cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
@@ -176,7 +186,7 @@ def _paper_noise(grey):
     wide), so that a shadow or vignetting across an unflattened page is not
     taken for noise; the median also ignores the ink in the window.
     """
-    sample = np.ascontiguousarray(_sample(grey, 512))
+    sample = np.ascontiguousarray(_sample(grey, 256))
     level = float(np.median(sample))
     local = cv2.medianBlur(sample, _odd(min(sample.shape) / 16))
     mad = float(np.median(np.abs(sample.astype(np.int16) - local)))
