@@ -45,7 +45,7 @@ test: model
 demo: model
 	$(BIN)/ocrkit read data/handwriting/writer_a_test_scan.jpg --out out --json
 
-bench: $(STAMP)
+bench: model
 	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick,)
 
 notebooks: $(STAMP)

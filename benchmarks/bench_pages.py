@@ -1,0 +1,272 @@
+"""Pages with ground truth: detection, digits and lines, for the kit and the original.
+
+A page's truth is a JSON file in the schema of ``ocrkit read --json``, next
+to its image.  A found box counts as a detection of a true digit when their
+intersection over union is at least 0.5; boxes are paired one to one,
+greedily, highest overlap first.
+"""
+
+import importlib
+import json
+import time
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+from bench_common import PeakMemory, median_time, timed
+from tqdm.auto import tqdm
+
+from ocrkit.classify import DigitClassifier
+from ocrkit.errors import OcrkitError
+from ocrkit.pipeline import read_page
+
+#: Smallest intersection over union for a found box to count as a true digit's.
+IOU_MATCH = 0.5
+
+
+def iou_matrix(first, second):
+    """Intersection over union of every pair of ``x, y, w, h`` boxes: (len(first), len(second))."""
+    a = np.asarray(first, float).reshape(-1, 4)
+    b = np.asarray(second, float).reshape(-1, 4)
+    ax2, ay2 = a[:, 0] + a[:, 2], a[:, 1] + a[:, 3]
+    bx2, by2 = b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
+    w = np.minimum(ax2[:, None], bx2[None]) - np.maximum(a[:, 0][:, None], b[:, 0][None])
+    h = np.minimum(ay2[:, None], by2[None]) - np.maximum(a[:, 1][:, None], b[:, 1][None])
+    inter = np.clip(w, 0, None) * np.clip(h, 0, None)
+    union = (a[:, 2] * a[:, 3])[:, None] + (b[:, 2] * b[:, 3])[None] - inter
+    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+
+
+def match_boxes(truth_boxes, found_boxes, *, threshold=IOU_MATCH):
+    """Pairs ``(truth index, found index)``, one to one, greedily by decreasing IoU.
+
+    Examples
+    --------
+    >>> match_boxes([[0, 0, 10, 10], [20, 0, 10, 10]], [[21, 0, 10, 10], [50, 0, 5, 5]])
+    [(1, 0)]
+    """
+    iou = iou_matrix(truth_boxes, found_boxes)
+    if iou.size == 0:
+        return []
+    ti, fi = np.nonzero(iou >= threshold)
+    order = np.argsort(-iou[ti, fi], kind="stable")
+    used_t, used_f, pairs = set(), set(), []
+    for t, f in zip(ti[order], fi[order]):
+        if t not in used_t and f not in used_f:
+            used_t.add(int(t))
+            used_f.add(int(f))
+            pairs.append((int(t), int(f)))
+    return sorted(pairs)
+
+
+def _line_scores(truth_lines, found_lines):
+    """Share of true lines read exactly, in order; and the same ignoring spaces."""
+    if not truth_lines:
+        return float("nan"), float("nan")
+    exact = sum(i < len(found_lines) and found_lines[i] == t for i, t in enumerate(truth_lines))
+    loose = sum(i < len(found_lines) and found_lines[i].replace(" ", "") == t.replace(" ", "")
+                for i, t in enumerate(truth_lines))
+    return exact / len(truth_lines), loose / len(truth_lines)
+
+
+def score_reading(truth, reading):
+    """Detection, digit and line scores of a :class:`~ocrkit.pipeline.PageReading`.
+
+    Returns
+    -------
+    dict
+        ``recall`` and ``precision`` of the boxes, ``digit_accuracy`` over the
+        matched boxes (a rejected digit counts as wrong), ``line_accuracy``
+        (lines equal to the truth's, in order) and ``line_accuracy_digits``
+        (the same with spaces removed), and the counts.
+    """
+    truth_boxes = [d["box"] for d in truth["digits"]]
+    truth_labels = [d["label"] for d in truth["digits"]]
+    pairs = match_boxes(truth_boxes, reading.boxes)
+    labelled = [(t, f) for t, f in pairs if truth_labels[t] is not None]
+    right = sum(int(reading.labels[f]) == int(truth_labels[t]) for t, f in labelled)
+    exact, loose = _line_scores(truth.get("lines", []), reading.lines)
+    n_truth, n_found = len(truth_boxes), len(reading.boxes)
+    return {
+        "truth_digits": n_truth, "found": n_found, "matched": len(pairs),
+        "recall": len(pairs) / n_truth if n_truth else float("nan"),
+        "precision": len(pairs) / n_found if n_found else float("nan"),
+        "digit_accuracy": right / len(labelled) if labelled else float("nan"),
+        "line_accuracy": exact, "line_accuracy_digits": loose,
+    }
+
+
+def find_pages(folder):
+    """Bundled pages: (name, truth dict, image path) for every readable ``*.json``.
+
+    Returns
+    -------
+    pages : list of tuple
+    problems : list of str
+        Files skipped, and why.
+    """
+    folder = Path(folder)
+    pages, problems = [], []
+    for json_path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            truth = json.loads(json_path.read_text(encoding="utf-8"))
+            image_path = json_path.parent / truth["image"]
+            truth["digits"], truth["lines"]  # noqa: B018 - both keys are required
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            problems.append(f"{json_path.name}: not a ground-truth file ({exc})")
+            continue
+        if not image_path.is_file():
+            problems.append(f"{json_path.name}: its image {image_path.name} is missing")
+            continue
+        pages.append((json_path.stem, truth, image_path))
+    return pages, problems
+
+
+def is_sheet(name):
+    """Training sheets (free-form or template) are scored by the sheet loader, not as pages."""
+    return "_sheet_" in name or "_template_" in name
+
+
+def bench_sheets(sheets):
+    """How many digits of each bundled sheet the sheet loader finds with the right label.
+
+    Parameters
+    ----------
+    sheets : list of (name, truth, image path)
+
+    Returns
+    -------
+    rows : list of dict
+    """
+    from ocrkit.sheets import load_sheet
+
+    rows = []
+    for name, truth, path in sheets:
+        start = time.perf_counter()
+        sheet = load_sheet(path)
+        seconds = time.perf_counter() - start
+        truth_boxes = [d["box"] for d in truth["digits"]]
+        truth_labels = [d["label"] for d in truth["digits"]]
+        # A template's boxes are in the rectified page; compare in the photo's pixels.
+        pairs = match_boxes(truth_boxes, sheet.image_boxes())
+        right = sum(int(sheet.labels[f]) == int(truth_labels[t]) for t, f in pairs)
+        rows.append({"sheet": name, "kind": sheet.kind, "truth_digits": len(truth_boxes),
+                     "found": int(len(sheet.boxes)), "right": int(right),
+                     "empty_cells": len(sheet.empty_cells), "seconds": seconds})
+    return rows
+
+
+def _read_image(path):
+    from ocrkit.imageio import read_image
+
+    return read_image(path)
+
+
+def bench_pages(pages, approaches, *, repeats, progress=True):
+    """Score and time every approach on every page.
+
+    Parameters
+    ----------
+    pages : list
+        From :func:`find_pages`.
+    approaches : dict
+        Name -> ``reader(image, name) -> PageReading``, the model already loaded.
+    repeats : int
+        Page reads timed per page and approach; the median is reported.
+
+    Returns
+    -------
+    rows : list of dict
+    problems : list of str
+    """
+    rows, problems = [], []
+    work = [(page, name, reader) for page in pages for name, reader in approaches.items()]
+    for (page_name, truth, image_path), approach, reader in tqdm(
+            work, desc="pages", disable=not progress):
+        try:
+            image = _read_image(image_path)
+        except OcrkitError as exc:
+            problems.append(str(exc))
+            continue
+        seconds, times, reading = median_time(partial(reader, image, page_name), repeats)
+        rows.append({"page": page_name, "approach": approach, "size": list(truth["size"]),
+                     "seconds": seconds, "runs": len(times), **score_reading(truth, reading)})
+    return rows, problems
+
+
+def _load_sheet_function():
+    """ocrkit's sheet loader, wherever it lives, or None."""
+    for module in ("ocrkit.sheets", "ocrkit.datasets"):
+        try:
+            return importlib.import_module(module).load_sheet
+        except (ImportError, AttributeError):
+            continue
+    return None
+
+
+def _train_with_sheets_function():
+    try:
+        from ocrkit.training import train_with_sheets
+    except ImportError:
+        return None
+    return train_with_sheets
+
+
+def bench_writer_a(folder, page_model, page_label, *, n_mnist, progress=True):
+    """Writer A's test page read by models trained on MNIST, on A's sheet, and on both.
+
+    The MNIST-only and combined models are trained on the same ``n_mnist``
+    MNIST digits (an SVM on all 60,000 takes minutes); the model the pages
+    are read with is shown too, for reference.  Each part that cannot run
+    (no page, no sheet, a training function not available) becomes a row
+    saying so, so the section always has rows.
+    """
+    folder = Path(folder)
+    pages = {name: (truth, path) for name, truth, path in find_pages(folder)[0]}
+    if "writer_a_test_scan" not in pages:
+        return [{"training": "all", "notice": "not available: writer_a_test_scan not bundled"}]
+    truth, test_path = pages["writer_a_test_scan"]
+    test_image = _read_image(test_path)
+
+    def row(training, model, train_s):
+        reading = read_page(test_image, model=model, name="writer_a_test_scan")
+        trained_on = model.trained_on
+        return {"training": training, "mnist_digits": int(trained_on.get("mnist_train", 0)),
+                "sheet_digits": int(trained_on.get("sheet_digits", 0)),
+                "sheet_copies": int(trained_on.get("augment", 0)), "train_s": train_s,
+                "notice": "", **score_reading(truth, reading)}
+
+    from ocrkit.datasets import load_mnist
+
+    rows = [row(f"MNIST only: the page model ({page_label})", page_model, None)]
+    data = load_mnist(n_train=n_mnist, n_test=1, seed=0)
+    mnist_model = DigitClassifier("svm", features=page_model.features)
+    train_s, _ = timed(mnist_model.fit, data.x_train, data.y_train)
+    mnist_model.trained_on = {"mnist_train": int(len(data.y_train))}
+    rows.append(row(f"MNIST only ({len(data.y_train):,} digits)", mnist_model, train_s))
+
+    sheet_names = [n for n in pages if n.startswith("writer_a") and "sheet" in n]
+    load_sheet, train_with_sheets = _load_sheet_function(), _train_with_sheets_function()
+    missing = ("ocrkit's load_sheet" if load_sheet is None
+               else "ocrkit.training.train_with_sheets" if train_with_sheets is None
+               else "a writer_a sheet page" if not sheet_names else None)
+    if missing:
+        for training in ("sheet only", "MNIST + sheet"):
+            rows.append({"training": training, "notice": f"not available: {missing} missing"})
+        return rows
+    sheets = [load_sheet(pages[name][1]) for name in sheet_names]
+    names = ", ".join(sheet_names)
+    train_s, model = timed(train_with_sheets, sheets, mnist=False,
+                           features=page_model.features, progress=progress)
+    rows.append(row(f"sheet only ({names}, augmented)", model, train_s))
+    train_s, model = timed(train_with_sheets, sheets, n_mnist=len(data.y_train),
+                           features=page_model.features, progress=progress)
+    rows.append(row(f"MNIST ({len(data.y_train):,} digits) + sheet ({names})", model, train_s))
+    return rows
+
+
+def page_peak_memory(reader, image, name):
+    """Peak memory (MB) of one page read."""
+    with PeakMemory() as memory:
+        reader(image, name)
+    return memory.peak_mb
