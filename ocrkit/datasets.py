@@ -62,15 +62,29 @@ def _verify(path):
 
 
 def _balanced_indices(labels, n, rng):
-    """Indices of ``n`` samples, as equal a share per class as ``n`` allows."""
-    classes = np.unique(labels)
+    """Indices of ``n`` samples, as equal a share per class as the classes allow.
+
+    A class with fewer samples than its share gives all it has, and the rest
+    is shared among the others (so ``n = len(labels)`` returns everything).
+    """
     if n > len(labels):
         raise ValueError(f"asked for {n} samples but only {len(labels)} exist")
-    per_class = np.full(len(classes), n // len(classes))
-    per_class[: n % len(classes)] += 1
+    classes, sizes = np.unique(labels, return_counts=True)
+    take = np.zeros(len(classes), int)
+    left = n
+    open_classes = list(range(len(classes)))
+    while left > 0 and open_classes:
+        share, extra = divmod(left, len(open_classes))
+        for rank, c in enumerate(list(open_classes)):
+            want = share + (rank < extra)
+            got = min(want, sizes[c] - take[c])
+            take[c] += got
+            left -= got
+            if take[c] == sizes[c]:
+                open_classes.remove(c)
     chosen = [
         rng.choice(np.flatnonzero(labels == c), size=k, replace=False)
-        for c, k in zip(classes, per_class)
+        for c, k in zip(classes, take)
     ]
     # Keep the original order so that a subset reads like the full set.
     return np.sort(np.concatenate(chosen))

@@ -17,6 +17,8 @@ ten times.  So:
    folds are augmented, so that no copy of a test digit is ever trained on.
 """
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 
@@ -217,7 +219,8 @@ def train_with_sheets(sheets, *, mnist=True, classifier="svm", features=None, sh
         print(f"training {classifier} on {len(labels)} sheet digits x {augment + 1}"
               + (f" and {len(mnist_data[1])} MNIST digits" if mnist else ""))
     _fit(model, digits, labels, mnist_data, augment=augment, weight=weight, seed=seed)
-    names = [getattr(s, "name", "<array>") for s in
+    # File names only: a user's folders do not belong in a model file.
+    names = [Path(getattr(s, "name", "<array>")).name for s in
              ([sheets] if hasattr(sheets, "digits") else sheets)]
     model.trained_on = {
         "sheets": names,

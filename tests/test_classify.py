@@ -64,8 +64,11 @@ def test_svm_predicts_exactly_as_scikit_learn(mnist):
 def test_gamma_scale_follows_the_features(mnist):
     model = DigitClassifier("svm").fit(mnist.x_train[:300], mnist.y_train[:300])
     vectors = extract_features(mnist.x_train[:300])
-    expected = 1.0 / (vectors.shape[1] * vectors.var())
+    expected = 2.0 / (vectors.shape[1] * vectors.var())
     assert float(model.arrays["gamma"]) == pytest.approx(expected, rel=1e-5)
+    halved = DigitClassifier("svm", gamma_factor=1.0).fit(mnist.x_train[:300],
+                                                          mnist.y_train[:300])
+    assert float(halved.arrays["gamma"]) == pytest.approx(expected / 2, rel=1e-5)
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
@@ -100,7 +103,7 @@ def test_reject_below_makes_unsure_digits_unknown(trained, mnist, kind):
 
 def test_default_rejection_thresholds_are_per_kind():
     assert {k: DigitClassifier(k).reject_below for k in FLOORS} == {
-        "svm": 0.35, "knn": 0.5, "linear": 0.4}
+        "svm": 0.6, "knn": 0.5, "linear": 0.4}
 
 
 def test_knn_reports_the_nearest_distance(trained, mnist):
