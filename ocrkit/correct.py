@@ -1,0 +1,479 @@
+"""Checking a page reading against the right answers, and learning from corrections.
+
+A classifier trained on MNIST misreads some of a writer's digits, usually the
+same way every time (a "1" written with a flag read as a "7").  The learner
+knows the right answers: each digit they correct becomes a labelled training
+sample in their own hand, and a classifier retrained with those samples reads
+the digits they did *not* correct better too.
+
+Scoring a reading against a page's ground truth (a JSON file in the schema of
+``ocrkit read --json``, next to each bundled page):
+
+:func:`load_truth`
+    the truth of a page.
+:func:`match_boxes` and :func:`true_labels`
+    which found box is which true digit: boxes are paired one to one, highest
+    intersection over union first, if it is at least 0.5.
+:func:`score_page`
+    recall and precision of the boxes, and the share of digits read right.
+
+Correcting:
+
+:func:`review_order`
+    the digits to show the learner first: those the classifier rejected, then
+    the least confident.
+:func:`corrections_from_choices`
+    the labels a learner chose (in a widget) that differ from the reading.
+:func:`corrections_from_truth`
+    the corrections a careful learner would make, taken from the ground truth.
+:func:`collect_corrections`
+    corrected digits as a :class:`Corrections`, a labelled set of digits that
+    :func:`ocrkit.training.train_with_sheets` takes like a sheet.
+:func:`retrain`
+    a classifier trained with the corrections added (and any sheets).
+:func:`changed_digits`
+    the digits two readings of one page read differently.
+
+Every number these functions return is a plain Python ``int`` or ``float``.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .classify import UNKNOWN
+
+__all__ = [
+    "IOU_MATCH",
+    "Corrections",
+    "collect_corrections",
+    "corrections_from_choices",
+    "corrections_from_truth",
+    "load_truth",
+    "match_boxes",
+    "retrain",
+    "review_order",
+    "score_page",
+    "true_labels",
+    "changed_digits",
+]
+
+#: Smallest intersection over union for a found box to count as a true digit's.
+IOU_MATCH = 0.5
+
+
+def load_truth(path):
+    """Read a page's ground truth.
+
+    Parameters
+    ----------
+    path : str or Path
+        The truth's ``.json`` file, or the page image next to it (the same
+        name with ``.json``).
+
+    Returns
+    -------
+    truth : dict
+        With ``digits`` (a list of ``{"box": [x, y, w, h], "label": int}``)
+        and ``lines`` (the text of each line).
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no truth file.
+    ValueError
+        If the file is not a page's truth.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".json":
+        path = path.with_suffix(".json")
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no ground-truth file (a page's truth is the JSON "
+                                "that `ocrkit read --json` writes, with the labels corrected)")
+    truth = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(truth, dict) or not isinstance(truth.get("digits"), list) or not all(
+            isinstance(d, dict) and "box" in d and "label" in d for d in truth["digits"]):
+        raise ValueError(f"{path}: not a page's truth (expected a 'digits' list of "
+                         "{'box': [x, y, w, h], 'label': ...})")
+    truth.setdefault("lines", [])
+    return truth
+
+
+def _boxes(boxes):
+    boxes = np.asarray(boxes, dtype=float)
+    if boxes.size == 0:
+        return np.zeros((0, 4))
+    if boxes.ndim != 2 or boxes.shape[1] != 4:
+        raise ValueError(f"boxes must be (K, 4) rows of x, y, w, h; got shape {boxes.shape}")
+    return boxes
+
+
+def _iou(first, second):
+    """Intersection over union of every pair of boxes: (len(first), len(second))."""
+    a, b = _boxes(first), _boxes(second)
+    w = (np.minimum((a[:, 0] + a[:, 2])[:, None], (b[:, 0] + b[:, 2])[None])
+         - np.maximum(a[:, 0][:, None], b[:, 0][None]))
+    h = (np.minimum((a[:, 1] + a[:, 3])[:, None], (b[:, 1] + b[:, 3])[None])
+         - np.maximum(a[:, 1][:, None], b[:, 1][None]))
+    inter = np.clip(w, 0, None) * np.clip(h, 0, None)
+    union = (a[:, 2] * a[:, 3])[:, None] + (b[:, 2] * b[:, 3])[None] - inter
+    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+
+
+def match_boxes(truth_boxes, found_boxes, *, threshold=IOU_MATCH):
+    """Pair true and found boxes one to one, greedily by decreasing overlap.
+
+    Parameters
+    ----------
+    truth_boxes, found_boxes : (K, 4) array_like
+        ``x, y, w, h`` of each box.
+    threshold : float
+        Smallest intersection over union of a pair.
+
+    Returns
+    -------
+    pairs : list of (int, int)
+        ``(truth index, found index)``, sorted by truth index.
+
+    Examples
+    --------
+    >>> match_boxes([[0, 0, 10, 10], [20, 0, 10, 10]], [[21, 0, 10, 10], [50, 0, 5, 5]])
+    [(1, 0)]
+    """
+    iou = _iou(truth_boxes, found_boxes)
+    if iou.size == 0:
+        return []
+    ti, fi = np.nonzero(iou >= threshold)
+    order = np.lexsort((fi, ti, -iou[ti, fi]))
+    used_t, used_f, pairs = set(), set(), []
+    for t, f in zip(ti[order].tolist(), fi[order].tolist()):
+        if t not in used_t and f not in used_f:
+            used_t.add(t)
+            used_f.add(f)
+            pairs.append((t, f))
+    return sorted(pairs)
+
+
+def true_labels(reading, truth, *, threshold=IOU_MATCH):
+    """The true label of each digit a reading found.
+
+    Parameters
+    ----------
+    reading : PageReading
+        From :func:`ocrkit.pipeline.read_page` (anything with ``boxes``).
+    truth : dict
+        From :func:`load_truth`.
+    threshold : float
+        Smallest intersection over union of a found and a true box.
+
+    Returns
+    -------
+    labels : (K,) int ndarray
+        One per found box; -1 for a box that is no true digit (or a true
+        digit without a label).
+    """
+    boxes = [d["box"] for d in truth["digits"]]
+    labels = np.full(len(reading.boxes), UNKNOWN, dtype=int)
+    for t, f in match_boxes(boxes, reading.boxes, threshold=threshold):
+        label = truth["digits"][t]["label"]
+        if label is not None:
+            labels[f] = int(label)
+    return labels
+
+
+def score_page(reading, truth, *, threshold=IOU_MATCH):
+    """How well a reading matches a page's truth.
+
+    Parameters
+    ----------
+    reading : PageReading
+    truth : dict
+        From :func:`load_truth`.
+    threshold : float
+        Smallest intersection over union of a found and a true box.
+
+    Returns
+    -------
+    scores : dict
+        ``truth_digits``, ``found``, ``matched`` (found boxes that are a true
+        digit's), ``read_right`` (matched digits read as their true label; a
+        rejected digit is wrong), ``recall`` (matched / truth_digits),
+        ``precision`` (matched / found), ``accuracy`` (read_right / matched),
+        ``page_accuracy`` (read_right / truth_digits: every true digit found
+        and read right), ``lines_right`` (lines equal to the truth's, in
+        order) and ``lines``.  Shares are NaN when their count is zero.
+    """
+    digits = truth["digits"]
+    pairs = match_boxes([d["box"] for d in digits], reading.boxes, threshold=threshold)
+    right = sum(digits[t]["label"] is not None and int(reading.labels[f]) == int(digits[t]["label"])
+                for t, f in pairs)
+    lines = list(truth.get("lines", []))
+    found_lines = list(reading.lines)
+    n_truth, n_found, n_matched = len(digits), len(reading.boxes), len(pairs)
+
+    def share(count, total):
+        return count / total if total else float("nan")
+
+    return {
+        "truth_digits": n_truth,
+        "found": int(n_found),
+        "matched": n_matched,
+        "read_right": int(right),
+        "recall": share(n_matched, n_truth),
+        "precision": share(n_matched, n_found),
+        "accuracy": share(right, n_matched),
+        "page_accuracy": share(right, n_truth),
+        "lines_right": sum(i < len(found_lines) and found_lines[i] == line
+                           for i, line in enumerate(lines)),
+        "lines": len(lines),
+    }
+
+
+def review_order(reading, *, limit=None):
+    """The digits to show the learner first: rejected ones, then the least confident.
+
+    Parameters
+    ----------
+    reading : PageReading
+        Anything with ``labels`` and ``confidence``.
+    limit : int, optional
+        Return at most this many.
+
+    Returns
+    -------
+    indices : list of int
+        Digit indices, most doubtful first; equal confidences keep reading
+        order.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> reading = SimpleNamespace(labels=[3, -1, 7, 1], confidence=[0.9, 0.2, 0.5, 0.5])
+    >>> review_order(reading)
+    [1, 2, 3, 0]
+    """
+    labels = np.asarray(reading.labels).ravel()
+    confidence = np.asarray(reading.confidence, dtype=float).ravel()
+    if len(labels) != len(confidence):
+        raise ValueError(f"{len(labels)} labels but {len(confidence)} confidences")
+    order = np.lexsort((np.arange(len(labels)), confidence, labels != UNKNOWN))
+    if limit is not None:
+        if limit < 0:
+            raise ValueError(f"limit must be 0 or more, got {limit}")
+        order = order[:limit]
+    return [int(i) for i in order]
+
+
+def _check_label(label, where):
+    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label <= 9:
+        raise ValueError(f"{where}: a label must be a digit 0-9, got {label!r}")
+    return int(label)
+
+
+def _check_index(index, count):
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) \
+            or not 0 <= index < count:
+        raise ValueError(f"digit index {index!r} is not one of the page's {count} digits "
+                         f"(0 to {count - 1})")
+    return int(index)
+
+
+def corrections_from_choices(reading, choices):
+    """The labels a learner chose that differ from what the reading says.
+
+    Parameters
+    ----------
+    reading : PageReading
+        Anything with ``labels``.
+    choices : dict of int to int or None
+        Digit index to the label the learner chose; ``None`` or -1 means "no
+        choice" (left as it was, or not sure).
+
+    Returns
+    -------
+    corrections : dict of int to int
+        Digit index to its right label, only where it differs from the
+        reading's label, in index order.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> reading = SimpleNamespace(labels=[7, -1, 3])
+    >>> corrections_from_choices(reading, {0: 1, 1: 4, 2: 3})
+    {0: 1, 1: 4}
+    """
+    labels = np.asarray(reading.labels).ravel()
+    corrections = {}
+    for index, label in sorted(dict(choices).items()):
+        index = _check_index(index, len(labels))
+        if label is None or label == UNKNOWN:
+            continue
+        label = _check_label(label, f"digit {index}")
+        if label != int(labels[index]):
+            corrections[index] = label
+    return corrections
+
+
+def corrections_from_truth(reading, truth, *, among=None, threshold=IOU_MATCH):
+    """The corrections a careful learner would make, taken from the page's truth.
+
+    Parameters
+    ----------
+    reading : PageReading
+    truth : dict
+        From :func:`load_truth`.
+    among : sequence of int, optional
+        Only these digits (those shown to the learner); all by default.
+    threshold : float
+        Smallest intersection over union of a found and a true box.
+
+    Returns
+    -------
+    corrections : dict of int to int
+        Digit index to its true label, for every digit (among ``among``) that
+        is a true digit and was read as another label or rejected.
+    """
+    truth_of = true_labels(reading, truth, threshold=threshold)
+    indices = range(len(truth_of)) if among is None else sorted(
+        _check_index(i, len(truth_of)) for i in among)
+    return {int(i): int(truth_of[i]) for i in indices
+            if truth_of[i] != UNKNOWN and truth_of[i] != reading.labels[i]}
+
+
+@dataclass
+class Corrections:
+    """Digits of a page with the labels a learner gave them: extra training samples.
+
+    :func:`ocrkit.training.train_with_sheets` takes it like a sheet.
+
+    Attributes
+    ----------
+    digits : (N, 28, 28) uint8 ndarray
+        The normalised digits, as the classifier saw them.
+    labels : (N,) int ndarray
+        The right labels.
+    indices : (N,) int ndarray
+        Where each digit is in the reading.
+    was : (N,) int ndarray
+        What the reading said (-1: rejected).
+    name : str
+    """
+
+    digits: np.ndarray
+    labels: np.ndarray
+    indices: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    was: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
+    name: str = "corrections"
+
+    def __len__(self):
+        return len(self.labels)
+
+    def summary(self):
+        """One line: how many digits were corrected, and from what to what."""
+        if not len(self):
+            return f"{self.name}: no corrections"
+        changes = ", ".join(f"{'?' if w == UNKNOWN else w}->{label}"
+                            for w, label in zip(self.was.tolist(), self.labels.tolist()))
+        return f"{self.name}: {len(self)} digit(s) corrected ({changes})"
+
+
+def collect_corrections(reading, corrections, *, name=None):
+    """Gather corrected digits into extra training samples.
+
+    Parameters
+    ----------
+    reading : PageReading
+        The reading the corrections refer to (its ``digits`` are used).
+    corrections : dict of int to int
+        Digit index to its right label (from :func:`corrections_from_choices`
+        or :func:`corrections_from_truth`).
+    name : str, optional
+        Name recorded in the trained model; ``'corrections of <page>'`` by
+        default.
+
+    Returns
+    -------
+    Corrections
+    """
+    digits = np.asarray(reading.digits)
+    count = len(digits)
+    items = sorted((_check_index(i, count), _check_label(label, f"digit {i}"))
+                   for i, label in dict(corrections).items())
+    indices = np.array([i for i, _ in items], dtype=int)
+    labels = np.array([label for _, label in items], dtype=int)
+    was = np.asarray(reading.labels, dtype=int).ravel()[indices]
+    return Corrections(digits[indices].astype(np.uint8).reshape(-1, 28, 28), labels, indices, was,
+                       name or f"corrections of {getattr(reading, 'name', '<array>')}")
+
+
+def retrain(corrections, *, sheets=(), **options):
+    """Train a classifier with the corrected digits added (and any sheets).
+
+    Parameters
+    ----------
+    corrections : Corrections or sequence of Corrections
+        From :func:`collect_corrections`; empty ones are skipped.
+    sheets : Sheet or sequence of Sheet
+        Sheets of the same hand to train on as well (:func:`ocrkit.sheets.load_sheet`).
+    **options
+        Passed to :func:`ocrkit.training.train_with_sheets` (``n_mnist``,
+        ``mnist``, ``classifier``, ``augment``, ``sheet_weight``, ``seed``,
+        ``progress``...).  The corrections count as sheet digits: augmented,
+        and weighted together with the sheets.
+
+    Returns
+    -------
+    DigitClassifier
+
+    Raises
+    ------
+    ValueError
+        If there is nothing of the learner's to train on.
+    """
+    from .training import train_with_sheets
+
+    if isinstance(corrections, Corrections):
+        corrections = [corrections]
+    if hasattr(sheets, "digits"):
+        sheets = [sheets]
+    parts = [s for s in list(sheets) + list(corrections) if len(s.labels)]
+    if not parts:
+        raise ValueError("nothing to learn from: correct at least one digit "
+                         "(or give a sheet)")
+    return train_with_sheets(parts, **options)
+
+
+def changed_digits(before, after, *, threshold=IOU_MATCH):
+    """The digits another reading of the same page reads differently.
+
+    Parameters
+    ----------
+    before, after : PageReading
+        Two readings of one page, say with two classifiers.  Their boxes are
+        paired as by :func:`match_boxes` (a classifier also helps to cut
+        touching digits apart, so the boxes may differ a little).
+    threshold : float
+        Smallest intersection over union of two paired boxes.
+
+    Returns
+    -------
+    changes : dict of int to int
+        Index of a digit in ``before`` to the label ``after`` gives it, for
+        every digit read differently, in index order; -1 where ``after``
+        rejected it or found no digit there.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> boxes = [[0, 0, 5, 5], [9, 0, 5, 5], [18, 0, 5, 5]]
+    >>> changed_digits(SimpleNamespace(boxes=boxes, labels=[7, 1, 4]),
+    ...                SimpleNamespace(boxes=boxes[:2], labels=[1, 1]))
+    {0: 1, 2: -1}
+    """
+    new = np.full(len(before.boxes), UNKNOWN, dtype=int)
+    for b, a in match_boxes(before.boxes, after.boxes, threshold=threshold):
+        new[b] = int(after.labels[a])
+    old = np.asarray(before.labels, dtype=int).ravel()
+    return {int(i): int(new[i]) for i in np.flatnonzero(old != new)}
