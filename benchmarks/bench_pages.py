@@ -12,51 +12,13 @@ import time
 from functools import partial
 from pathlib import Path
 
-import numpy as np
 from bench_common import PeakMemory, median_time, timed
 from tqdm.auto import tqdm
 
 from ocrkit.classify import DigitClassifier
 from ocrkit.errors import OcrkitError
+from ocrkit.evaluate import match_boxes
 from ocrkit.pipeline import read_page
-
-#: Smallest intersection over union for a found box to count as a true digit's.
-IOU_MATCH = 0.5
-
-
-def iou_matrix(first, second):
-    """Intersection over union of every pair of ``x, y, w, h`` boxes: (len(first), len(second))."""
-    a = np.asarray(first, float).reshape(-1, 4)
-    b = np.asarray(second, float).reshape(-1, 4)
-    ax2, ay2 = a[:, 0] + a[:, 2], a[:, 1] + a[:, 3]
-    bx2, by2 = b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
-    w = np.minimum(ax2[:, None], bx2[None]) - np.maximum(a[:, 0][:, None], b[:, 0][None])
-    h = np.minimum(ay2[:, None], by2[None]) - np.maximum(a[:, 1][:, None], b[:, 1][None])
-    inter = np.clip(w, 0, None) * np.clip(h, 0, None)
-    union = (a[:, 2] * a[:, 3])[:, None] + (b[:, 2] * b[:, 3])[None] - inter
-    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
-
-
-def match_boxes(truth_boxes, found_boxes, *, threshold=IOU_MATCH):
-    """Pairs ``(truth index, found index)``, one to one, greedily by decreasing IoU.
-
-    Examples
-    --------
-    >>> match_boxes([[0, 0, 10, 10], [20, 0, 10, 10]], [[21, 0, 10, 10], [50, 0, 5, 5]])
-    [(1, 0)]
-    """
-    iou = iou_matrix(truth_boxes, found_boxes)
-    if iou.size == 0:
-        return []
-    ti, fi = np.nonzero(iou >= threshold)
-    order = np.argsort(-iou[ti, fi], kind="stable")
-    used_t, used_f, pairs = set(), set(), []
-    for t, f in zip(ti[order], fi[order]):
-        if t not in used_t and f not in used_f:
-            used_t.add(int(t))
-            used_f.add(int(f))
-            pairs.append((int(t), int(f)))
-    return sorted(pairs)
 
 
 def _line_scores(truth_lines, found_lines):

@@ -11,6 +11,8 @@ functions turn true and predicted labels into the numbers they print:
     the misread digits, in a stable order, for a gallery of errors.
 :func:`format_table`
     a fixed-width text table of results (rows of named columns).
+:func:`match_boxes`
+    which found boxes are which true digits on a page (by overlap).
 
 Every number they return is a plain Python ``int`` or ``float`` (never a numpy
 scalar), so that printed results read the same with every numpy version.
@@ -18,8 +20,11 @@ scalar), so that printed results read the same with every numpy version.
 
 import numpy as np
 
-__all__ = ["accuracy", "confusion_matrix", "error_indices", "format_table", "most_confused",
-           "per_class_accuracy"]
+__all__ = ["IOU_MATCH", "accuracy", "box_iou", "confusion_matrix", "error_indices",
+           "format_table", "match_boxes", "most_confused", "per_class_accuracy"]
+
+#: Smallest intersection over union for a found box to count as a true digit's.
+IOU_MATCH = 0.5
 
 
 def _labels(true, predicted):
@@ -243,3 +248,58 @@ def format_table(rows, *, index="", digits=3):
         return "  ".join([first] + rest).rstrip()
 
     return "\n".join(line(cells) for cells in [header] + body)
+
+
+def _boxes(boxes):
+    boxes = np.asarray(boxes, dtype=float)
+    if boxes.size == 0:
+        return np.zeros((0, 4))
+    if boxes.ndim != 2 or boxes.shape[1] != 4:
+        raise ValueError(f"boxes must be (K, 4) rows of x, y, w, h; got shape {boxes.shape}")
+    return boxes
+
+
+def box_iou(first, second):
+    """Intersection over union of every pair of boxes: (len(first), len(second))."""
+    a, b = _boxes(first), _boxes(second)
+    w = (np.minimum((a[:, 0] + a[:, 2])[:, None], (b[:, 0] + b[:, 2])[None])
+         - np.maximum(a[:, 0][:, None], b[:, 0][None]))
+    h = (np.minimum((a[:, 1] + a[:, 3])[:, None], (b[:, 1] + b[:, 3])[None])
+         - np.maximum(a[:, 1][:, None], b[:, 1][None]))
+    inter = np.clip(w, 0, None) * np.clip(h, 0, None)
+    union = (a[:, 2] * a[:, 3])[:, None] + (b[:, 2] * b[:, 3])[None] - inter
+    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+
+
+def match_boxes(truth_boxes, found_boxes, *, threshold=IOU_MATCH):
+    """Pair true and found boxes one to one, greedily by decreasing overlap.
+
+    Parameters
+    ----------
+    truth_boxes, found_boxes : (K, 4) array_like
+        ``x, y, w, h`` of each box.
+    threshold : float
+        Smallest intersection over union of a pair.
+
+    Returns
+    -------
+    pairs : list of (int, int)
+        ``(truth index, found index)``, sorted by truth index.
+
+    Examples
+    --------
+    >>> match_boxes([[0, 0, 10, 10], [20, 0, 10, 10]], [[21, 0, 10, 10], [50, 0, 5, 5]])
+    [(1, 0)]
+    """
+    iou = box_iou(truth_boxes, found_boxes)
+    if iou.size == 0:
+        return []
+    ti, fi = np.nonzero(iou >= threshold)
+    order = np.lexsort((fi, ti, -iou[ti, fi]))
+    used_t, used_f, pairs = set(), set(), []
+    for t, f in zip(ti[order].tolist(), fi[order].tolist()):
+        if t not in used_t and f not in used_f:
+            used_t.add(t)
+            used_f.add(f)
+            pairs.append((t, f))
+    return sorted(pairs)

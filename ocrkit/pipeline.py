@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .classify import UNKNOWN
+from .features import extract_features
 from .normalize import normalize_digits
 from .preprocess import binarize, find_paper, flatten_illumination, to_grey
 from .render import draw_annotations, draw_digits
@@ -61,6 +62,11 @@ class PageReading:
         The binarised page.
     notice : str or None
         Why nothing was found, when nothing was.
+    dropped : list of (box, reason)
+        Ink that was not taken for a digit (see :class:`ocrkit.segment.Segmentation`).
+    guesses : (K,) int ndarray
+        The classifier's best label for every digit, unsure ones included;
+        the annotated page shows them with a ``?``.
     """
 
     image: np.ndarray
@@ -75,6 +81,7 @@ class PageReading:
     reject_below: float = 0.0
     notice: str | None = None
     dropped: list = field(default_factory=list)
+    guesses: np.ndarray | None = None
 
     @property
     def lines(self):
@@ -103,7 +110,8 @@ class PageReading:
 
     def annotated(self):
         """The page with boxes and predicted digits: (M, N, 3) uint8."""
-        return draw_annotations(self.image, self.boxes, self.labels, self.confidence,
+        labels = self.labels if self.guesses is None else self.guesses
+        return draw_annotations(self.image, self.boxes, labels, self.confidence,
                                 reject_below=self.reject_below)
 
     def digits_image(self):
@@ -166,11 +174,12 @@ def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, spl
     found = segment_digits(ink, merge=merge, split=split, scorer=scorer)
     digits = normalize_digits(found.masks, stroke_width=stroke_width)
     if len(found):
-        labels, confidence = model.predict_confidence(digits)
+        guesses, confidence, _ = model.scores(extract_features(digits, model.features))
+        labels = np.where(confidence >= model.reject_below, guesses, UNKNOWN)
         notice = None
     else:
-        labels, confidence = np.zeros(0, int), np.zeros(0)
+        guesses, labels, confidence = np.zeros(0, int), np.zeros(0, int), np.zeros(0)
         notice = ("no digits found: the page looks blank" if not ink.any()
                   else "no digits found: no ink of digit size (is the page dark all over?)")
     return PageReading(image, name, found.boxes, labels, confidence, found.line, found.number,
-                       digits, ink, model.reject_below, notice, found.dropped)
+                       digits, ink, model.reject_below, notice, found.dropped, guesses)

@@ -72,6 +72,11 @@ def _empty(stroke_width=0.0, dropped=()):
                         list(dropped))
 
 
+def _plain(box):
+    """A box as a tuple of Python ints, printable and JSON-able."""
+    return tuple(int(v) for v in box)
+
+
 def _union_box(boxes):
     x1, y1 = boxes[:, 0].min(), boxes[:, 1].min()
     x2, y2 = (boxes[:, 0] + boxes[:, 2]).max(), (boxes[:, 1] + boxes[:, 3]).max()
@@ -353,7 +358,7 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     at_edge = (x == 0) | (y == 0) | (x + w == cols) | (y + h == rows)
     fill = stats[1:, cv2.CC_STAT_AREA] / np.maximum(w * h, 1)
     huge |= at_edge & (fill > 0.6)
-    dropped += [(tuple(b), "page border or shadow") for b in boxes[huge]]
+    dropped += [(_plain(b), "page border or shadow") for b in boxes[huge]]
     boxes, ids = boxes[~huge], ids[~huge]
     if len(boxes) == 0:
         return _empty(0.0, dropped)
@@ -362,13 +367,13 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     largest = np.argsort(stats[ids, cv2.CC_STAT_AREA])[::-1][:200]
     stroke_width = estimate_stroke_width(ink, boxes=boxes[largest])
     specks = stats[ids, cv2.CC_STAT_AREA] < speck_area * stroke_width**2
-    dropped += [(tuple(b), "speck") for b in boxes[specks][:1000]]
+    dropped += [(_plain(b), "speck") for b in boxes[specks][:1000]]
     boxes, ids = boxes[~specks], ids[~specks]
     if len(boxes) == 0:
         return _empty(stroke_width, dropped)
     height = _robust_height(boxes[:, 3], stroke_width)
     ruled = (boxes[:, 2] > 3.0 * height) & (boxes[:, 3] < 0.6 * height)
-    dropped += [(tuple(b), "ruled line") for b in boxes[ruled]]
+    dropped += [(_plain(b), "ruled line") for b in boxes[ruled]]
     boxes, ids = boxes[~ruled], ids[~ruled]
     if len(boxes) == 0:
         return _empty(stroke_width, dropped)
@@ -384,9 +389,9 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     keep = []
     for g, box in zip(groups, group_boxes):
         if box[3] < min_height * height:
-            dropped.append((tuple(box), "too small for a digit"))
+            dropped.append((_plain(box), "too small for a digit"))
         elif box[3] > max_height * height or box[2] > 6 * height:
-            dropped.append((tuple(box), "too large for a digit"))
+            dropped.append((_plain(box), "too large for a digit"))
         else:
             keep.append((box, ids[g]))
     if not keep:
