@@ -195,7 +195,8 @@ def _speed(results):
                 f"{p['file_bytes'] / 1e6:.2f} MB; {p['source']}). Page reads start from the "
                 "decoded image with the model loaded.", "",
                 _table(["step", "time", "x cv2.imdecode"], rows),
-                "", f"Peak memory of one kit page read: {p['read_peak_mb']:.0f} MB."]
+                "", f"Peak memory of one kit page read: {p['read_peak_mb']:.0f} MB of arrays "
+                "(tracemalloc)."]
     h = speed.get("hog")
     if h:
         out += ["", f"HOG of {h['digits']:,} digits (28x28, {h['options']['orientations']} "

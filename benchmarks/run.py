@@ -64,7 +64,7 @@ class Sizes:
     writer_a_mnist: int = 10000  # MNIST digits next to writer A's sheet
 
 
-FULL = Sizes(n_train=None, n_test=None, budget_s=540.0, pilot=2000, page_runs=5, decode_runs=7,
+FULL = Sizes(n_train=None, n_test=None, budget_s=720.0, pilot=2000, page_runs=5, decode_runs=7,
              read_runs=5, hog_digits=None,
              speed_page={"page": "A4", "dpi": 300, "n_lines": 12, "digits": (8, 9)})
 QUICK = Sizes(n_train=2000, n_test=500, budget_s=15.0, pilot=200, page_runs=1, decode_runs=3,
@@ -85,7 +85,7 @@ def parse_args(argv=None):
                         help="folder of pages with ground-truth JSON (default: %(default)s)")
     parser.add_argument("--budget", type=float, default=None,
                         help="seconds the MNIST grid may spend training and predicting "
-                             "(default: 540, quick: 15)")
+                             "(default: 720, quick: 15)")
     parser.add_argument("--mnist", type=int, nargs=2, metavar=("N_TRAIN", "N_TEST"),
                         help="MNIST subset sizes instead of the mode's")
     parser.add_argument("--model", type=Path, default=None,
