@@ -10,7 +10,8 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from bench_common import PeakMemory, median_time, timed
+from bench_common import median_time, timed
+from bench_pages import page_peak_memory
 from tqdm.auto import tqdm
 
 from ocrkit.features import FeatureSettings
@@ -91,9 +92,7 @@ def bench_page_floor(path, name, readers, *, decode_repeats, read_repeats):
                                 if result.get("read_image_s") else None),
         }
     first = next(iter(readers.values()))
-    with PeakMemory() as memory:
-        first(image, name)
-    result["read_peak_mb"] = memory.peak_mb
+    result["read_peak_mb"] = page_peak_memory(first, image, name)
     return result
 
 
