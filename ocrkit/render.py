@@ -22,10 +22,11 @@ _FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
 def _as_rgb(image):
+    """A contiguous RGB copy of a grey or RGB(A) uint8 image, to draw on."""
     image = np.asarray(image)
     if image.ndim == 2:
         return cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
-    return image[..., :3].copy()
+    return np.ascontiguousarray(image[..., :3]).copy()
 
 
 def _font_scale(text, height, thickness):

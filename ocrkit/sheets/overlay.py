@@ -3,6 +3,8 @@
 import cv2
 import numpy as np
 
+from ..render import _as_rgb
+
 __all__ = ["ROW_COLOURS", "draw_sheet_overlay"]
 
 #: Colours of successive rows (matplotlib's tab10), RGB.
@@ -11,13 +13,6 @@ ROW_COLOURS = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (14
 PROBLEM = (230, 0, 0)
 EMPTY = (255, 150, 0)
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
-
-
-def _as_rgb(image):
-    image = np.asarray(image)
-    if image.ndim == 2:
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
-    return np.ascontiguousarray(image[..., :3]).copy()
 
 
 def _text(canvas, text, x, y, height, colour, thickness, *, background=None):
