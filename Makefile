@@ -30,8 +30,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ocrkit)" >/dev/null
 	@touch $(STAMP)
 
-# The default model (HOG + SVM on all of MNIST) is trained once, about a
-# minute, and cached in the user's cache folder; later runs only load it.
+# The default model (HOG + SVM on all of MNIST) is trained once, about two
+# minutes, and cached in the user's cache folder; later runs only load it.
 model: $(STAMP)
 	$(BIN)/python -m ocrkit.models
 

@@ -8,7 +8,7 @@ code, unlike a pickled scikit-learn object.
 
 :func:`default_model` is what ``ocrkit read`` uses without ``--model``: HOG +
 RBF SVM trained on all 60,000 MNIST training digits.  It is trained on first
-use (about a minute on two cores, with a progress bar) and cached in the
+use (about two minutes on two cores, with a progress bar) and cached in the
 user's cache folder (``OCRKIT_CACHE`` overrides it).
 """
 
@@ -217,7 +217,7 @@ def default_model(*, progress=True):
         except ModelFileError:
             path.unlink(missing_ok=True)  # a damaged cache is rebuilt, not reported
     if progress:
-        print(f"Training the default model once (cached at {path}); about a minute.")
+        print(f"Training the default model once (cached at {path}); about two minutes.")
     _default = train_mnist_model("svm", progress=progress)
     save_model(_default, path)
     return _default
