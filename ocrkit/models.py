@@ -217,7 +217,8 @@ def default_model(*, progress=True):
         except ModelFileError:
             path.unlink(missing_ok=True)  # a damaged cache is rebuilt, not reported
     if progress:
-        print(f"Training the default model once (cached at {path}); about two minutes.")
+        shown = str(path).replace(str(Path.home()), "~", 1)  # no user's folders in outputs
+        print(f"Training the default model once (cached at {shown}); about two minutes.")
     _default = train_mnist_model("svm", progress=progress)
     save_model(_default, path)
     return _default
