@@ -82,10 +82,11 @@ def test_single_image_equals_stack_row(digits):
     assert hog(digits[0]).shape == (hog_feature_length(digits.shape),)
 
 
-def test_chunks_do_not_change_the_result(digits, monkeypatch):
-    whole = hog(digits[:20], signed=True)
+@pytest.mark.parametrize("interpolate", [False, True])
+def test_chunks_do_not_change_the_result(digits, monkeypatch, interpolate):
+    whole = hog(digits[:20], signed=True, interpolate=interpolate)
     monkeypatch.setattr(hog_module, "_CHUNK", 7)
-    np.testing.assert_array_equal(hog(digits[:20], signed=True), whole)
+    np.testing.assert_array_equal(hog(digits[:20], signed=True, interpolate=interpolate), whole)
 
 
 def test_empty_stack_gives_no_rows():
@@ -214,3 +215,91 @@ def test_cells_and_length_validate_too():
         hog_feature_length((20, 28), pixels_per_cell=(7, 7), cells_per_block=(3, 3))
     with pytest.raises(ValueError, match="image_shape must be"):
         hog_feature_length((28,))
+
+
+# --------------------------------------------------------------------------
+# Interpolated votes
+# --------------------------------------------------------------------------
+
+
+def vertical_step(size=30, column=12):
+    """0 left of ``column``, 255 from it on: gradients at 0 degrees in columns column-1, column."""
+    image = np.zeros((size, size), np.uint8)
+    image[:, column:] = 255
+    return image
+
+
+def test_interpolated_edge_splits_between_the_two_nearest_cells():
+    # 30 px in cells of 5: centres at columns 2, 7, 12, 17, 22, 27. Column 12
+    # is a centre (all to cell 2); column 11 is 1 px from 12 and 4 px from 7
+    # (0.8 to cell 2, 0.2 to cell 1).
+    cells = hog_cells(vertical_step(), orientations=4, pixels_per_cell=(5, 5), interpolate=True)
+    per_column = cells.sum(axis=(0, 2))
+    np.testing.assert_allclose(per_column[1] / per_column[2], 0.2 / 1.8, rtol=1e-6)
+    np.testing.assert_array_equal(per_column[[0, 3, 4, 5]], 0)
+
+
+def test_interpolated_edge_splits_between_the_two_nearest_bins():
+    # 4 unsigned bins centred on 22.5, 67.5, 112.5 and 157.5 degrees: a
+    # gradient at 0 degrees lies halfway between bins 3 and 0.
+    cells = hog_cells(vertical_step(), orientations=4, pixels_per_cell=(5, 5), interpolate=True)
+    per_bin = cells.sum(axis=(0, 1))
+    np.testing.assert_allclose(per_bin[0], per_bin[3], rtol=1e-6)
+    np.testing.assert_array_equal(per_bin[1:3], 0)
+
+
+@pytest.mark.parametrize("direction", list(DIRECTIONS))
+def test_edge_on_a_bin_centre_votes_in_that_bin_alone(direction):
+    # 4 signed bins centred on 45, 135, 225 and 315 degrees: a diagonal edge
+    # votes in one bin, a horizontal or vertical one half in each neighbour.
+    cells = hog_cells(step_edge(direction), orientations=4, pixels_per_cell=(4, 4), signed=True,
+                      interpolate=True)
+    votes = cells[2:-2, 2:-2].sum(axis=(0, 1))
+    angle = DIRECTIONS[direction]
+    if angle % 90:
+        expected = np.zeros(4, bool)
+        expected[angle // 90] = True
+        np.testing.assert_array_equal(votes > 0, expected)
+    else:
+        lit = np.flatnonzero(votes)
+        np.testing.assert_array_equal(lit, sorted([(angle // 90 - 1) % 4, angle // 90 % 4]))
+        np.testing.assert_allclose(*votes[lit], rtol=1e-6)
+
+
+def test_interpolated_votes_add_up_to_the_gradient_magnitudes():
+    # Between the first and the last cell centre every pixel's weights sum
+    # to one, so nothing is lost or counted twice.
+    image = np.zeros((28, 28), np.uint8)
+    image[8:20, 10:17] = 90
+    image[12:15, 5:22] = 200
+    cells = hog_cells(image, orientations=9, pixels_per_cell=(4, 4), interpolate=True)
+    as_float = image.astype(float)
+    g_row = as_float[2:, 1:-1] - as_float[:-2, 1:-1]
+    g_col = as_float[1:-1, 2:] - as_float[1:-1, :-2]
+    np.testing.assert_allclose(cells.sum() * 16, np.hypot(g_row, g_col).sum(), rtol=1e-5)
+
+
+def test_interpolated_features_change_less_when_a_digit_moves(digits):
+    moved = np.zeros_like(digits)
+    moved[:, 1:, 1:] = digits[:, :-1, :-1]
+
+    def change(**options):
+        before, after = hog(digits, **options), hog(moved, **options)
+        return np.linalg.norm(after - before, axis=1).mean()
+
+    options = dict(orientations=12, pixels_per_cell=(5, 5), signed=True)
+    assert change(interpolate=True, **options) < 0.7 * change(interpolate=False, **options)
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_interpolated_uint8_and_float_agree(digits, signed):
+    options = dict(orientations=12, pixels_per_cell=(5, 5), signed=signed, interpolate=True)
+    np.testing.assert_allclose(hog(digits, **options), hog(digits.astype(np.float64), **options),
+                               atol=1e-6)
+
+
+def test_interpolated_features_have_the_same_length():
+    options = dict(orientations=7, pixels_per_cell=(6, 4), cells_per_block=(2, 3))
+    image = np.zeros((30, 45), np.uint8)
+    assert hog(image, interpolate=True, **options).shape == (hog_feature_length(image.shape,
+                                                                                 **options),)
