@@ -7,6 +7,10 @@ Two kinds, chosen by :class:`FeatureSettings`:
 ``'hog'``
     histograms of oriented gradients (:func:`ocrkit.hog.hog`), which describe
     the directions of the strokes and forgive small shifts and thickness.
+    The kit's default interpolates the votes between bins and cells and
+    takes the square root of the features: together they remove about half
+    of an RBF SVM's errors on MNIST compared with scikit-image-style HOG
+    (notebook 04 measures each step).
 
 Deskewing (:func:`ocrkit.normalize.deskew`) belongs here rather than in
 normalisation so that MNIST's digits and a page's digits are treated the same.
@@ -33,8 +37,14 @@ class FeatureSettings:
     kind : {'hog', 'pixels'}
     deskew : bool
         Straighten each digit first.
-    orientations, pixels_per_cell, cells_per_block, block_norm, signed
+    orientations, pixels_per_cell, cells_per_block, block_norm, signed, interpolate
         HOG options (see :func:`ocrkit.hog.hog`); ignored for pixels.
+    power : float
+        For ``'hog'``: raise every feature to this power, then scale each
+        vector back to unit length. 0.5 (the square root, Hellinger's
+        kernel) lifts the many small gradient votes against the few large
+        ones, so that thin details such as the tail of a 9 count; 1 leaves
+        the features as they are.
     binary_pixels : bool
         For ``'pixels'``: threshold at half intensity, as the original program
         did with its binary crops.
@@ -43,15 +53,19 @@ class FeatureSettings:
     kind: str = "hog"
     deskew: bool = True
     orientations: int = 12
-    pixels_per_cell: tuple = (6, 6)
+    pixels_per_cell: tuple = (5, 5)
     cells_per_block: tuple = (2, 2)
     block_norm: str = "L2-Hys"
     signed: bool = True
+    interpolate: bool = True
+    power: float = 0.5
     binary_pixels: bool = False
 
     def __post_init__(self):
         if self.kind not in FEATURE_KINDS:
             raise ValueError(f"unknown feature kind {self.kind!r}; choose 'hog' or 'pixels'")
+        if not 0 < self.power <= 1:
+            raise ValueError(f"power must be in (0, 1], e.g. 0.5; got {self.power!r}")
         object.__setattr__(self, "pixels_per_cell", tuple(int(v) for v in self.pixels_per_cell))
         object.__setattr__(self, "cells_per_block", tuple(int(v) for v in self.cells_per_block))
 
@@ -61,14 +75,20 @@ class FeatureSettings:
 
     @classmethod
     def from_dict(cls, values):
-        return cls(**values)
+        """Settings from :meth:`to_dict`; keys added since a file was written
+        take the values that reproduce what it was trained with."""
+        return cls(**{**_BEFORE_OPTION, **values})
+
+
+# Settings that files written before an option existed were computed with.
+_BEFORE_OPTION = {"interpolate": False, "power": 1.0}
 
 
 #: The original program's features: skimage HOG with 10 orientations, 5x5
 #: cells, 1x1 blocks, unsigned gradients, on stretched crops without deskew.
 ORIGINAL_HOG = FeatureSettings(kind="hog", deskew=False, orientations=10,
                                pixels_per_cell=(5, 5), cells_per_block=(1, 1),
-                               block_norm="L2-Hys", signed=False)
+                               block_norm="L2-Hys", signed=False, interpolate=False, power=1.0)
 
 
 def extract_features(digits, settings=None):
@@ -96,7 +116,12 @@ def extract_features(digits, settings=None):
     if settings.kind == "pixels":
         flat = digits.reshape(len(digits), -1).astype(np.float32) / 255.0
         return (flat >= 0.5).astype(np.float32) if settings.binary_pixels else flat
-    return hog(digits, orientations=settings.orientations,
-               pixels_per_cell=settings.pixels_per_cell,
-               cells_per_block=settings.cells_per_block,
-               block_norm=settings.block_norm, signed=settings.signed)
+    features = hog(digits, orientations=settings.orientations,
+                   pixels_per_cell=settings.pixels_per_cell,
+                   cells_per_block=settings.cells_per_block,
+                   block_norm=settings.block_norm, signed=settings.signed,
+                   interpolate=settings.interpolate)
+    if settings.power != 1:
+        np.power(features, settings.power, out=features)
+        features /= np.linalg.norm(features, axis=1, keepdims=True) + 1e-12
+    return features

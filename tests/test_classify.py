@@ -64,9 +64,9 @@ def test_svm_predicts_exactly_as_scikit_learn(mnist):
 def test_gamma_scale_follows_the_features(mnist):
     model = DigitClassifier("svm").fit(mnist.x_train[:300], mnist.y_train[:300])
     vectors = extract_features(mnist.x_train[:300])
-    expected = 2.0 / (vectors.shape[1] * vectors.var())
+    expected = 1.0 / (vectors.shape[1] * vectors.var())
     assert float(model.arrays["gamma"]) == pytest.approx(expected, rel=1e-5)
-    halved = DigitClassifier("svm", gamma_factor=1.0).fit(mnist.x_train[:300],
+    halved = DigitClassifier("svm", gamma_factor=0.5).fit(mnist.x_train[:300],
                                                           mnist.y_train[:300])
     assert float(halved.arrays["gamma"]) == pytest.approx(expected / 2, rel=1e-5)
 

@@ -76,8 +76,8 @@ def test_a_sheet_teaches_its_writers_hand(narrow_sheet, mnist):
     with_sheet = train_with_sheets(narrow_sheet, n_mnist=2000, progress=False)
     before = np.mean(mnist_only.predict(held_out) == labels)
     after = np.mean(with_sheet.predict(held_out) == labels)
-    # Measured: 0.745 on MNIST alone, 0.975 with the sheet.
-    assert after >= 0.93 and after >= before + 0.1
+    # Measured: 0.94 on MNIST alone, 0.985 with the sheet: a quarter of the errors.
+    assert after >= 0.95 and 1 - after <= 0.5 * (1 - before)
     # And MNIST's own digits are still read as well.
     on_mnist = [np.mean(m.predict(mnist.x_test) == mnist.y_test) for m in (mnist_only, with_sheet)]
     assert on_mnist[1] >= on_mnist[0] - 0.03

@@ -1,0 +1,57 @@
+"""Tests of ocrkit.features: the settings and the vectors they give."""
+
+import numpy as np
+import pytest
+
+from ocrkit.datasets import load_mnist
+from ocrkit.features import ORIGINAL_HOG, FeatureSettings, extract_features
+from ocrkit.hog import hog
+from ocrkit.normalize import deskew
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_mnist(n_train=100, n_test=10).x_train
+
+
+def test_default_vectors_are_the_square_root_of_interpolated_hog_at_unit_length(digits):
+    settings = FeatureSettings()
+    vectors = extract_features(digits, settings)
+    plain = hog(deskew(digits), orientations=settings.orientations,
+                pixels_per_cell=settings.pixels_per_cell,
+                cells_per_block=settings.cells_per_block, signed=True, interpolate=True)
+    expected = np.sqrt(plain) / np.linalg.norm(np.sqrt(plain), axis=1, keepdims=True)
+    np.testing.assert_allclose(vectors, expected, atol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+
+
+def test_power_one_leaves_hog_as_it_is(digits):
+    settings = FeatureSettings(power=1.0, deskew=False)
+    plain = hog(digits, orientations=settings.orientations,
+                pixels_per_cell=settings.pixels_per_cell, signed=True, interpolate=True)
+    np.testing.assert_array_equal(extract_features(digits, settings), plain)
+
+
+@pytest.mark.parametrize("power", [0, -0.5, 2])
+def test_power_outside_zero_to_one_is_refused(power):
+    with pytest.raises(ValueError, match="power must be in"):
+        FeatureSettings(power=power)
+
+
+def test_settings_round_trip_through_a_dict():
+    settings = FeatureSettings(orientations=9, pixels_per_cell=(4, 4), power=0.7)
+    assert FeatureSettings.from_dict(settings.to_dict()) == settings
+
+
+def test_settings_written_before_interpolation_existed_read_as_they_were_trained():
+    # A file written before the `interpolate` and `power` options had plain votes.
+    old = FeatureSettings().to_dict()
+    del old["interpolate"], old["power"]
+    settings = FeatureSettings.from_dict(old)
+    assert settings.interpolate is False and settings.power == 1.0
+
+
+def test_the_original_programs_features_are_plain_hog(digits):
+    vectors = extract_features(digits, ORIGINAL_HOG)
+    expected = hog(digits, orientations=10, pixels_per_cell=(5, 5), cells_per_block=(1, 1))
+    np.testing.assert_array_equal(vectors, expected)
