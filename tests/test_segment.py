@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ocrkit.datasets import load_mnist
-from ocrkit.segment import reading_order, segment_digits
+from ocrkit.segment import connected_components, reading_order, segment_digits
 
 
 @pytest.fixture(scope="module")
@@ -369,3 +369,24 @@ def test_numbers_far_apart_on_one_row_are_read_left_to_right():
 def test_reading_order_of_nothing():
     order, line, number = reading_order(np.zeros((0, 4)))
     assert order.shape == line.shape == number.shape == (0,)
+
+
+@pytest.mark.parametrize("density", [0.0, 0.02, 0.3, 0.7, 1.0])
+def test_connected_components_equal_opencvs_with_stats(density):
+    ink = np.random.default_rng(3).random((61, 89)) < density
+    labels, stats = connected_components(ink)
+    count, cv_labels, cv_stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8),
+                                                                     connectivity=8)
+    np.testing.assert_array_equal(labels, cv_labels)
+    np.testing.assert_array_equal(stats, cv_stats[1:])
+    assert len(stats) == count - 1
+
+
+def test_connected_components_measure_drawn_shapes():
+    ink = np.zeros((40, 60), bool)
+    ink[5:15, 10:13] = True  # a bar: x 10, y 5, 3 wide, 10 tall
+    ink[20, 30:50] = True  # a line one pixel high
+    ink[21, 50] = True  # touching it diagonally: the same 8-connected component
+    labels, stats = connected_components(ink)
+    np.testing.assert_array_equal(stats, [[10, 5, 3, 10, 30], [30, 20, 21, 2, 21]])
+    assert labels[21, 50] == labels[20, 30] == 2
