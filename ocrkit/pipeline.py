@@ -2,17 +2,24 @@
 
 :func:`read_page` is what ``ocrkit read`` and the notebooks call::
 
-    image -> to_grey -> flatten_illumination -> binarize -> segment_digits
-          -> normalize_digits -> classifier -> PageReading
+    image -> to_grey -> (resample) -> flatten_illumination -> binarize
+          -> segment_digits -> normalize_digits -> classifier -> PageReading
 
 One set of default settings serves scans and phone photos alike: every size
 in the chain is measured on the page (stroke width, digit height), none is a
 fixed number of pixels.
+
+A 300-dpi page has far more pixels than its digits need: a digit 6 mm tall
+is about 70 px high, and the classifier sees it at 20. So a large page is
+first looked at in a quarter-size copy to measure its digits, and then read
+at the resolution where they are about :data:`WORKING_DIGIT_HEIGHT` pixels
+tall (:func:`working_scale`); boxes are reported in the page's own pixels.
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from .classify import UNKNOWN
@@ -20,9 +27,107 @@ from .features import extract_features
 from .normalize import normalize_digits
 from .preprocess import binarize, find_paper, flatten_illumination, to_grey
 from .render import draw_annotations, draw_digits
-from .segment import segment_digits
+from .segment import connected_components, segment_digits
 
-__all__ = ["PageReading", "read_page", "format_lines"]
+__all__ = ["PageReading", "read_page", "format_lines", "working_scale", "WORKING_DIGIT_HEIGHT"]
+
+#: Height in pixels that digits are brought down to before segmentation:
+#: about twice the 20 px a digit is normalised into, so that gaps between the
+#: parts of a broken digit and the thin necks between touching digits survive.
+WORKING_DIGIT_HEIGHT = 40
+# The quick look at the page is at a quarter of its size, and only for
+# pages at least this many times larger than the quick look needs (so that a
+# 300-dpi A4 page qualifies and a phone screenshot does not).
+_QUICK_SCALE = 0.25  # two halvings
+_QUICK_MIN_SIDE = 1600
+# Never below half size: if the quick look misjudged the digits (a page of
+# large scribbles over small digits), half size still keeps them readable.
+_MIN_SCALE = 0.5
+# Resampling by less than this gains too little to be worth its cost.
+_MAX_SCALE = 0.8
+
+
+def working_scale(grey, *, digit_height=WORKING_DIGIT_HEIGHT):
+    """Scale factor at which to read a page: its digits about `digit_height` px tall.
+
+    Parameters
+    ----------
+    grey : (M, N) uint8 ndarray
+        Dark ink on light paper (:func:`ocrkit.preprocess.to_grey`).
+    digit_height : float
+        Height the digits should have after scaling.
+
+    Returns
+    -------
+    scale : float
+        In ``[0.5, 1]``. 1 (read at full size) for pages whose shorter side is
+        under 1600 px, for pages where a quarter-size copy shows no digits,
+        and where the digits are less than 1.25 times `digit_height` tall.
+
+    Examples
+    --------
+    >>> page = np.full((2000, 1600), 255, np.uint8)
+    >>> for x in range(200, 1400, 150):  # bars 200 px tall and 30 px wide
+    ...     page[400:600, x:x + 30] = 0
+    >>> round(working_scale(page), 2)
+    0.5
+    >>> working_scale(page[:1000])  # too small to be worth it
+    1.0
+    """
+    rows, cols = grey.shape[:2]
+    if min(rows, cols) < _QUICK_MIN_SIDE:
+        return 1.0
+    # Two halvings: OpenCV averages 2x2 blocks far faster than 4x4 ones.
+    quick = grey
+    for _ in range(2):
+        quick = cv2.resize(quick, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    height = _typical_height(binarize(flatten_illumination(quick)))
+    if height == 0:
+        return 1.0
+    scale = digit_height * _QUICK_SCALE / height
+    return 1.0 if scale > _MAX_SCALE else max(scale, _MIN_SCALE)
+
+
+def _typical_height(ink):
+    """Height of the components that hold half of the writing's ink, or 0.
+
+    Weighting each component's height by its ink makes the many specks of a
+    scan count for little; page borders and ruled lines are left out as in
+    :func:`ocrkit.segment.segment_digits`.
+    """
+    rows, cols = ink.shape
+    _, stats = connected_components(ink)
+    x, y, w, h, area = stats.T
+    writing = (w <= 0.5 * cols) & (h <= 0.5 * rows) & (w <= 3 * h)
+    if not writing.any():
+        return 0.0
+    order = np.argsort(h[writing])
+    ink_so_far = np.cumsum(area[writing][order])
+    return float(h[writing][order][np.searchsorted(ink_so_far, ink_so_far[-1] / 2)])
+
+
+def _resample(grey, scale):
+    if scale == 1:
+        return grey
+    rows, cols = grey.shape
+    size = (max(1, round(cols * scale)), max(1, round(rows * scale)))
+    # Bilinear, not area averaging: at scales of 0.5 and up each new pixel
+    # still draws on every old one, and OpenCV's area averaging is eight
+    # times slower at scales that are not 1/n.
+    return cv2.resize(grey, size, interpolation=cv2.INTER_LINEAR)
+
+
+def _to_page(boxes, work_shape, page_shape):
+    """``x, y, w, h`` boxes of the working image in page pixels, covering the same area."""
+    boxes = np.asarray(boxes, float).reshape(-1, 4)
+    if work_shape == page_shape:
+        return boxes.astype(int)
+    (rows, cols), (page_rows, page_cols) = work_shape, page_shape
+    fx, fy = page_cols / cols, page_rows / rows
+    x0, y0 = np.floor(boxes[:, 0] * fx), np.floor(boxes[:, 1] * fy)
+    x1 = np.minimum(np.ceil((boxes[:, 0] + boxes[:, 2]) * fx), page_cols)
+    y1 = np.minimum(np.ceil((boxes[:, 1] + boxes[:, 3]) * fy), page_rows)
+    return np.stack([x0, y0, x1 - x0, y1 - y0], axis=1).astype(int)
 
 
 def format_lines(labels, line, number):
@@ -58,8 +163,8 @@ class PageReading:
         Text line and number of each digit (see :func:`ocrkit.segment.reading_order`).
     digits : (K, 28, 28) uint8 ndarray
         The normalised digits the classifier saw.
-    ink : (M, N) bool ndarray
-        The binarised page.
+    ink : (m, n) bool ndarray
+        The binarised page, at ``scale`` times the image's size.
     notice : str or None
         Why nothing was found, when nothing was.
     dropped : list of (box, reason)
@@ -67,6 +172,9 @@ class PageReading:
     guesses : (K,) int ndarray
         The classifier's best label for every digit, unsure ones included;
         the annotated page shows them with a ``?``.
+    scale : float
+        The resolution the page was read at, relative to the image (see
+        :func:`working_scale`).
     """
 
     image: np.ndarray
@@ -82,6 +190,7 @@ class PageReading:
     notice: str | None = None
     dropped: list = field(default_factory=list)
     guesses: np.ndarray | None = None
+    scale: float = 1.0
 
     @property
     def lines(self):
@@ -124,7 +233,7 @@ class PageReading:
 
 
 def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, split=True,
-              stroke_width=None, name=None):
+              stroke_width=None, scale="auto", name=None):
     """Find and recognise the handwritten digits on a page.
 
     Parameters
@@ -141,6 +250,10 @@ def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, spl
         Join broken digits; cut touching ones (see :func:`ocrkit.segment.segment_digits`).
     stroke_width : float, optional
         Make every digit's strokes about this many pixels wide at 28x28.
+    scale : float or 'auto'
+        Resolution to read the page at, relative to the image: ``'auto'``
+        chooses it from the digits' size (:func:`working_scale`), 1 reads
+        every pixel. Boxes are always in the image's pixels.
     name : str, optional
         Name used in the JSON; the file name by default.
 
@@ -159,7 +272,12 @@ def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, spl
         from .models import default_model
 
         model = default_model()
-    grey = to_grey(image)
+    page_grey = to_grey(image)
+    if scale == "auto":
+        scale = working_scale(page_grey)
+    elif not (isinstance(scale, int | float) and 0 < scale <= 1):
+        raise ValueError(f"scale must be 'auto' or a number in (0, 1], got {scale!r}")
+    grey = _resample(page_grey, scale)
     paper = find_paper(grey)
     if flatten:
         grey = flatten_illumination(grey)
@@ -172,6 +290,10 @@ def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, spl
         return model.predict_confidence(digits)[1]
 
     found = segment_digits(ink, merge=merge, split=split, scorer=scorer)
+    boxes = _to_page(found.boxes, grey.shape, page_grey.shape)
+    dropped_boxes = _to_page([box for box, _ in found.dropped], grey.shape, page_grey.shape)
+    dropped = [(tuple(box.tolist()), reason)
+               for box, (_, reason) in zip(dropped_boxes, found.dropped)]
     digits = normalize_digits(found.masks, stroke_width=stroke_width)
     if len(found):
         guesses, confidence, _ = model.scores(extract_features(digits, model.features))
@@ -181,5 +303,6 @@ def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, spl
         guesses, labels, confidence = np.zeros(0, int), np.zeros(0, int), np.zeros(0)
         notice = ("no digits found: the page looks blank" if not ink.any()
                   else "no digits found: no ink of digit size (is the page dark all over?)")
-    return PageReading(image, name, found.boxes, labels, confidence, found.line, found.number,
-                       digits, ink, model.reject_below, notice, found.dropped, guesses)
+    return PageReading(image, name, boxes, labels, confidence, found.line, found.number,
+                       digits, ink, model.reject_below, notice, dropped, guesses,
+                       float(scale))

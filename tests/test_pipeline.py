@@ -15,7 +15,7 @@ import pytest
 
 from ocrkit.classify import DigitClassifier
 from ocrkit.datasets import load_mnist
-from ocrkit.pipeline import read_page
+from ocrkit.pipeline import read_page, working_scale
 
 HEIGHT = 56  # digit height on the page, px
 TEXT = ["31 4", "159 26", "5870"]
@@ -100,6 +100,26 @@ def test_reads_the_digits_lines_and_numbers(page, model):
     assert reading.digits.shape == (len(truth), 28, 28) and reading.digits.dtype == np.uint8
     assert reading.ink.shape == grey.shape and reading.ink.dtype == bool
     assert np.all((reading.confidence >= 0) & (reading.confidence <= 1))
+
+
+def test_a_large_page_is_read_at_a_smaller_scale_with_boxes_in_its_own_pixels(page, model):
+    grey, truth, text = page
+    # Four times larger: 1600 x 2560 px with digits 224 px tall.
+    large = cv2.resize(grey, None, fx=4, fy=4, interpolation=cv2.INTER_LINEAR)
+    assert working_scale(grey) == 1.0  # too small to be worth resampling
+    assert working_scale(large) == 0.5  # the digits would allow less; never below half
+    reading = read_page(large, model=model)
+    assert reading.scale == 0.5 and reading.ink.shape == (800, 1280)
+    assert_reads_the_page(reading, truth * 4, text)
+    full = read_page(large, model=model, scale=1.0)
+    assert full.scale == 1.0 and full.ink.shape == large.shape
+    assert_reads_the_page(full, truth * 4, text)
+
+
+@pytest.mark.parametrize("scale", [0, 1.5, "half", None])
+def test_a_scale_out_of_range_is_refused(page, model, scale):
+    with pytest.raises(ValueError, match="scale must be"):
+        read_page(page[0], model=model, scale=scale)
 
 
 def test_json_follows_the_schema(page, model):
