@@ -13,7 +13,10 @@ The steps, as :func:`hog` runs them on a whole stack at once:
 1. optional square-root (power-law) compression of the grey levels;
 2. central-difference gradients, zero on the image border;
 3. per-cell orientation histograms, averaged over the cell
-   (:func:`hog_cells`); partial cells at the bottom and right are dropped;
+   (:func:`hog_cells`); partial cells at the bottom and right are dropped,
+   unless ``interpolate=True`` shares every pixel's vote between the two
+   nearest bins and the four nearest cells (Dalal and Triggs' trilinear
+   interpolation, the kit's default features);
 4. normalisation of every block of cells ('L1', 'L1-sqrt', 'L2' or 'L2-Hys');
 5. concatenation in scikit-image's order.
 
@@ -396,7 +399,8 @@ def hog_cells(images, *, orientations=9, pixels_per_cell=(4, 4), signed=False,
         (``360 / orientations`` if `signed`).
     pixels_per_cell : 2-tuple of int, optional
         Cell size (rows, columns). Rows and columns left over at the bottom
-        and right are ignored.
+        and right are ignored (with `interpolate`, the cells are centred
+        instead and every pixel votes).
     signed : bool, optional
         If False, a gradient and its opposite vote in the same bin (a dark
         stroke on light paper looks like a light stroke on dark paper).
@@ -550,7 +554,8 @@ def hog(images, *, orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2
         Number of orientation bins.
     pixels_per_cell : 2-tuple of int, optional
         Cell size (rows, columns). Rows and columns left over at the bottom
-        and right are ignored.
+        and right are ignored (with `interpolate`, the cells are centred
+        instead and every pixel votes).
     cells_per_block : 2-tuple of int, optional
         Block size in cells (rows, columns); blocks overlap with a stride of
         one cell.

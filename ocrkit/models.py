@@ -8,7 +8,7 @@ code, unlike a pickled scikit-learn object.
 
 :func:`default_model` is what ``ocrkit read`` uses without ``--model``: HOG +
 RBF SVM trained on all 60,000 MNIST training digits.  It is trained on first
-use (about two minutes on two cores, with a progress bar) and cached in the
+use (under a minute on two cores, with a progress bar) and cached in the
 user's cache folder (``OCRKIT_CACHE`` overrides it).
 """
 
@@ -218,7 +218,7 @@ def default_model(*, progress=True):
             path.unlink(missing_ok=True)  # a damaged cache is rebuilt, not reported
     if progress:
         shown = str(path).replace(str(Path.home()), "~", 1)  # no user's folders in outputs
-        print(f"Training the default model once (cached at {shown}); about two minutes.")
+        print(f"Training the default model once (cached at {shown}); under a minute.")
     _default = train_mnist_model("svm", progress=progress)
     save_model(_default, path)
     return _default

@@ -115,5 +115,21 @@ def test_speed_against_the_floor(run):
             read["over_imdecode"], read["read_s"] / page["imdecode_s"], rel_tol=1e-6)
     hog = speed["hog"]
     assert hog["digits"] > 0 and hog["kit_s"] > 0 and hog["skimage_s"] > 0
+    assert hog["kit_default_s"] > 0
     # The two HOGs compute the same numbers.
     assert hog["max_abs_difference"] < 1e-4
+
+
+def test_augmentation_experiment_trains_on_the_copies_too():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "augment_mnist.py"), "--copies", "2",
+         "--mnist", "300", "100"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    plain, augmented = (json.loads(line) for line in done.stdout.splitlines())
+    assert (plain["copies"], plain["train_digits"]) == (0, 300)
+    assert (augmented["copies"], augmented["train_digits"]) == (2, 900)
+    for result in (plain, augmented):
+        assert 0.5 <= result["accuracy"] <= 1.0
+        assert 0 < result["support_vectors"] <= result["train_digits"]
