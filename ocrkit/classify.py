@@ -40,7 +40,11 @@ DEFAULTS = {
     # 'scale' (factor 1) reads 99.48 % of MNIST's test digits with 3,656
     # support vectors; factor 1.5 reads 99.49 % with 4,224, so each page
     # costs 15 % more for one digit in 10,000.
-    "svm": {"C": 10.0, "gamma": "scale", "gamma_factor": 1.0},
+    # 'components' projects the features on their first principal axes
+    # before the SVM: 192 of the 768 HOG numbers keep 99 % of their
+    # variance, and the SVM reads 99.46 % instead of 99.48 % while every
+    # kernel value costs a quarter (pages read faster, training halves).
+    "svm": {"C": 10.0, "gamma": "scale", "gamma_factor": 1.0, "components": 192},
     "knn": {"k": 5},
     "linear": {"C": 1.0},
 }
@@ -58,6 +62,28 @@ def _squared_distances(a, b, b_norms=None):
     return np.maximum(a_norms - 2.0 * (a @ b.T) + b_norms[None, :], 0.0)
 
 
+def _principal_axes(vectors, components):
+    """``{'projection_mean', 'projection'}`` onto the first principal axes, or {}.
+
+    The axes are the eigenvectors of the features' covariance with the
+    largest eigenvalues (a D x D matrix: cheap for HOG's few hundred
+    numbers, and exact, with no random start).
+    """
+    if not components or components >= vectors.shape[1]:
+        return {}
+    mean = vectors.mean(axis=0, dtype=np.float64)
+    centred = vectors - mean.astype(np.float32)
+    covariance = (centred.T @ centred).astype(np.float64) / len(vectors)
+    _, axes = np.linalg.eigh(covariance)  # ascending eigenvalues
+    return {"projection_mean": mean.astype(np.float32),
+            "projection": np.ascontiguousarray(axes[:, ::-1][:, :int(components)].T,
+                                               dtype=np.float32)}
+
+
+def _project(vectors, arrays):
+    return (vectors - arrays["projection_mean"]) @ arrays["projection"].T
+
+
 class DigitClassifier:
     """Digit classifier: normalised 28x28 digits in, labels and confidences out.
 
@@ -70,9 +96,11 @@ class DigitClassifier:
         Confidence under which :meth:`predict_confidence` answers
         :data:`UNKNOWN`; a per-kind default if not given.
     **params
-        ``C``, ``gamma`` and ``gamma_factor`` for 'svm' (``gamma`` a number,
-        or ``'scale'`` for ``gamma_factor / (D * features.var())`` measured
-        when fitting), ``k`` for 'knn', ``C`` for 'linear'.
+        ``C``, ``gamma``, ``gamma_factor`` and ``components`` for 'svm'
+        (``gamma`` a number, or ``'scale'`` for ``gamma_factor / (D *
+        features.var())`` measured when fitting; ``components`` the number of
+        principal axes the features are projected on first, or None to use
+        them as they are), ``k`` for 'knn', ``C`` for 'linear'.
 
     Examples
     --------
@@ -125,6 +153,9 @@ class DigitClassifier:
         if self.kind == "svm":
             from sklearn.svm import SVC
 
+            projection = _principal_axes(vectors, self.params.get("components"))
+            if projection:
+                vectors = _project(vectors, projection)
             gamma = self.params["gamma"]
             if gamma == "scale":
                 gamma = self.params["gamma_factor"] / (vectors.shape[1] * float(vectors.var()))
@@ -137,6 +168,7 @@ class DigitClassifier:
                 "intercept": svc.intercept_.astype(np.float64),
                 "n_support": svc.n_support_.astype(np.int64),
                 "gamma": np.float64(gamma),
+                **projection,
             }
         elif self.kind == "knn":
             if sample_weight is not None:
@@ -227,6 +259,8 @@ class DigitClassifier:
     def _svm_pairwise(self, x):
         """One-vs-one votes and each class's weakest margin (libsvm's layout)."""
         a = self.arrays
+        if "projection" in a:
+            x = _project(x, a)
         sv, coef, n_support = a["support_vectors"], a["dual_coef"], a["n_support"]
         kernel = np.exp(-float(a["gamma"]) * _squared_distances(x, sv, a.get("_norms")))
         starts = np.concatenate([[0], np.cumsum(n_support)])

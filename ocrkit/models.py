@@ -121,6 +121,8 @@ def load_model(path):
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"{path}: damaged model settings ({exc})") from None
     model.arrays = arrays
+    if kind == "svm" and "projection" not in arrays:
+        model.params["components"] = None  # written before the projection existed
     model.trained_on = meta.get("trained_on", {})
     _check_consistent(model, path)
     return model.prepare()
@@ -133,7 +135,12 @@ def _check_consistent(model, path):
              "linear": lambda: a["coef"].shape[1]}[model.kind]
     blank = np.zeros((1, 28, 28), np.uint8)
     try:
-        ok = width() == extract_features(blank, model.features).shape[1]
+        features = extract_features(blank, model.features).shape[1]
+        if model.kind == "svm" and "projection" in a:
+            ok = (a["projection"].shape == (width(), features)
+                  and a["projection_mean"].shape == (features,))
+        else:
+            ok = width() == features
         if model.kind == "svm":
             ok = ok and a["dual_coef"].shape == (len(a["n_support"]) - 1, len(a["support_vectors"]))
             ok = ok and int(a["n_support"].sum()) == len(a["support_vectors"])

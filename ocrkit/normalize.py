@@ -50,8 +50,9 @@ def crop_to_ink(ink, *, level=0.0):
         Empty (0, 0) when there is no ink.
     """
     ink = np.asarray(ink)
-    rows = np.flatnonzero((ink > level).any(axis=1))
-    cols = np.flatnonzero((ink > level).any(axis=0))
+    above = ink > level
+    rows = np.flatnonzero(above.any(axis=1))
+    cols = np.flatnonzero(above.any(axis=0))
     if rows.size == 0:
         return ink[:0, :0]
     return ink[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1]
@@ -141,7 +142,9 @@ def normalize_digit(ink, *, size=SIZE, fit=FIT, deskew_digit=False, stroke_width
     """
     if fit > size:
         raise ValueError(f"fit ({fit}) must not exceed size ({size})")
-    ink = crop_to_ink(_as_ink(ink))
+    ink = np.asarray(ink)
+    # A mask is cropped before it becomes float: less to convert.
+    ink = _as_ink(crop_to_ink(ink)) if ink.dtype == bool else crop_to_ink(_as_ink(ink))
     out = np.zeros((size, size), np.float32)
     if ink.size == 0:
         return out.astype(np.uint8)
@@ -166,7 +169,10 @@ def normalize_digit(ink, *, size=SIZE, fit=FIT, deskew_digit=False, stroke_width
     out = cv2.warpAffine(small, shift, (size, size), flags=cv2.INTER_LINEAR)
     if deskew_digit:
         out = deskew(out)
-    return np.clip(out * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    # Resizing and shifting mix values in [0, 1], so the result stays in range.
+    out *= 255.0
+    out += 0.5
+    return out.astype(np.uint8)
 
 
 def normalize_digits(crops, **options):

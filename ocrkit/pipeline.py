@@ -11,7 +11,7 @@ fixed number of pixels.
 
 A 300-dpi page has far more pixels than its digits need: a digit 6 mm tall
 is about 70 px high, and the classifier sees it at 20. So a large page is
-first looked at in a quarter-size copy to measure its digits, and then read
+first looked at in an eighth-size copy to measure its digits, and then read
 at the resolution where they are about :data:`WORKING_DIGIT_HEIGHT` pixels
 tall (:func:`working_scale`); boxes are reported in the page's own pixels.
 """
@@ -35,10 +35,11 @@ __all__ = ["PageReading", "read_page", "format_lines", "working_scale", "WORKING
 #: about twice the 20 px a digit is normalised into, so that gaps between the
 #: parts of a broken digit and the thin necks between touching digits survive.
 WORKING_DIGIT_HEIGHT = 40
-# The quick look at the page is at a quarter of its size, and only for
+# The quick look at the page is at an eighth of its size, and only for
 # pages at least this many times larger than the quick look needs (so that a
 # 300-dpi A4 page qualifies and a phone screenshot does not).
-_QUICK_SCALE = 0.25  # two halvings
+_QUICK_HALVINGS = 3
+_QUICK_SCALE = 0.5**_QUICK_HALVINGS
 _QUICK_MIN_SIDE = 1600
 # Never below half size: if the quick look misjudged the digits (a page of
 # large scribbles over small digits), half size still keeps them readable.
@@ -61,7 +62,7 @@ def working_scale(grey, *, digit_height=WORKING_DIGIT_HEIGHT):
     -------
     scale : float
         In ``[0.5, 1]``. 1 (read at full size) for pages whose shorter side is
-        under 1600 px, for pages where a quarter-size copy shows no digits,
+        under 1600 px, for pages where an eighth-size copy shows no digits,
         and where the digits are less than 1.25 times `digit_height` tall.
 
     Examples
@@ -77,9 +78,9 @@ def working_scale(grey, *, digit_height=WORKING_DIGIT_HEIGHT):
     rows, cols = grey.shape[:2]
     if min(rows, cols) < _QUICK_MIN_SIDE:
         return 1.0
-    # Two halvings: OpenCV averages 2x2 blocks far faster than 4x4 ones.
+    # Halvings: OpenCV averages 2x2 blocks far faster than larger ones.
     quick = grey
-    for _ in range(2):
+    for _ in range(_QUICK_HALVINGS):
         quick = cv2.resize(quick, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     height = _typical_height(binarize(flatten_illumination(quick)))
     if height == 0:

@@ -51,11 +51,12 @@ def _sample(image, side=256):
 def _shrink(grey, side=256):
     """A copy about ``side`` pixels on its shorter side, for estimating the paper.
 
-    Every k-th pixel is taken first (cheap, and the paper is what matters
+    Every k-th pixel is taken first, as many as leave the copy at least
+    ``side`` pixels on its shorter side (cheap, and the paper is what matters
     here, not thin strokes), then area-averaged to the final size.
     """
     rows, cols = grey.shape
-    step = max(1, min(rows, cols) // (2 * side))
+    step = max(1, min(rows, cols) // side)
     coarse = np.ascontiguousarray(grey[::step, ::step])
     shrink = min(1.0, side / min(coarse.shape))
     size = (max(1, round(coarse.shape[1] * shrink)), max(1, round(coarse.shape[0] * shrink)))
@@ -186,7 +187,9 @@ def _paper_noise(grey):
     wide), so that a shadow or vignetting across an unflattened page is not
     taken for noise; the median also ignores the ink in the window.
     """
-    sample = np.ascontiguousarray(_sample(grey, 256))
+    # Single pixels, 1 in every (side/128)^2: the noise is a pixel-level
+    # statistic, and 17,000 samples measure it as well as 70,000.
+    sample = np.ascontiguousarray(_sample(grey, 128))
     level = float(np.median(sample))
     local = cv2.medianBlur(sample, _odd(min(sample.shape) / 16))
     mad = float(np.median(np.abs(sample.astype(np.int16) - local)))

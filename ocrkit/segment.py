@@ -117,6 +117,8 @@ def _plain(box):
 
 
 def _union_box(boxes):
+    if len(boxes) == 1:  # most digits are one component
+        return np.array(boxes[0])
     x1, y1 = boxes[:, 0].min(), boxes[:, 1].min()
     x2, y2 = (boxes[:, 0] + boxes[:, 2]).max(), (boxes[:, 1] + boxes[:, 3]).max()
     return np.array([x1, y1, x2 - x1, y2 - y1])
@@ -197,41 +199,47 @@ def _trim(piece):
     return piece[rows_on[0]:rows_on[-1] + 1, cols_on[0]:cols_on[-1] + 1], rows_on[0], cols_on[0]
 
 
-def _split_blob(mask, typical_width, scorer, *, sure=0.8, count_penalty=0.2):
-    """Cut a blob of touching digits into column ranges, or return None.
+def _split_candidates(mask, typical_width, *, scored):
+    """Ways to cut a blob into 2 or 3 column ranges, each a list of ``(start, stop)``.
 
-    Cuts into 2 and 3 parts are tried where the blob is wide enough for
-    them, each at the low-ink columns near the ideal positions.  With a
-    scorer, every candidate's pieces are scored in one call and the best mean
-    confidence wins, but only if it beats the blob's own confidence; a blob
-    barely wider than a digit is cut only if the whole is unsure and every
-    piece is recognised with confidence ``sure``.  Without a scorer, the cut through least ink into
-    the number of parts the width suggests wins.
+    Cuts are tried at the low-ink columns near the ideal positions, into as
+    many parts as the blob is wide enough for (only the number its width
+    suggests when nothing will score them); no part narrower than a third
+    of a digit.
     """
     width = mask.shape[1]
     profile = mask.sum(axis=0).astype(float)
     expected = int(np.clip(round(width / typical_width), 1, 3))
     candidates = []
     for n_parts in (2, 3):
-        if width < (n_parts - 1.2) * typical_width or (scorer is None and n_parts != expected):
+        if width < (n_parts - 1.2) * typical_width or (not scored and n_parts != expected):
             continue
         for cuts in product(*_cut_candidates(profile, n_parts, typical_width)):
             bounds = list(zip((0, *cuts), (*cuts, width)))
             if all(b - a >= 0.3 * typical_width for a, b in bounds):
                 candidates.append(bounds)
-    if not candidates:
-        return None
-    if scorer is None:
-        costs = [sum(profile[a] for a, _ in bounds[1:]) for bounds in candidates]
-        return candidates[int(np.argmin(costs))]
-    pieces = [mask]
-    for bounds in candidates:
-        pieces += [mask[:, a:b] for a, b in bounds]
-    scores = np.asarray(scorer(pieces), float)
-    whole, rest = scores[0], scores[1:]
+    return candidates
+
+
+def _least_ink_cut(mask, candidates):
+    """Without a classifier: the candidate whose cuts cross the least ink."""
+    profile = mask.sum(axis=0)
+    costs = [sum(profile[a] for a, _ in bounds[1:]) for bounds in candidates]
+    return candidates[int(np.argmin(costs))]
+
+
+def _best_cut(width, candidates, whole, scores, typical_width, *, sure=0.8,
+              count_penalty=0.2):
+    """The candidate the classifier likes best, if it likes it better than the whole.
+
+    ``whole`` is the blob's own confidence and ``scores`` the confidences of
+    every candidate's pieces, in order. A blob only a little wider than a
+    digit is cut only if the whole is unsure and every piece is recognised
+    with confidence ``sure``.
+    """
     means, lows, start = [], [], 0
     for bounds in candidates:
-        piece_scores = rest[start:start + len(bounds)]
+        piece_scores = scores[start:start + len(bounds)]
         # Cutting into more pieces than the width suggests has to earn it:
         # slivers of a digit are often recognised as confident "1"s.
         penalty = count_penalty * abs(len(bounds) - width / typical_width)
@@ -241,11 +249,36 @@ def _split_blob(mask, typical_width, scorer, *, sure=0.8, count_penalty=0.2):
     best = int(np.argmax(means))
     if means[best] <= whole:
         return None
-    # A blob only a little wider than a digit may well be one wide digit:
-    # cut it only if every piece is recognised surely and the whole is not.
+    # A blob only a little wider than a digit may well be one wide digit.
     if width < 1.5 * typical_width and (whole >= sure or lows[best] < sure):
         return None
     return candidates[best]
+
+
+def _split_blobs(masks, typical_width, scorer):
+    """Column ranges to cut each blob into (None: keep it whole).
+
+    With a scorer, the blobs and all their candidate pieces are scored in
+    one call (a classifier's fixed cost is paid once per page, not per blob).
+    """
+    candidates = [_split_candidates(mask, typical_width, scored=scorer is not None)
+                  for mask in masks]
+    if scorer is None:
+        return [_least_ink_cut(mask, found) if found else None
+                for mask, found in zip(masks, candidates)]
+    pieces, spans = [], []
+    for mask, found in zip(masks, candidates):
+        start = len(pieces)
+        if found:
+            pieces.append(mask)
+            pieces += [mask[:, a:b] for bounds in found for a, b in bounds]
+        spans.append((start, len(pieces)))
+    scores = np.asarray(scorer(pieces), float) if pieces else np.zeros(0)
+    cuts = []
+    for mask, found, (start, stop) in zip(masks, candidates, spans):
+        cuts.append(_best_cut(mask.shape[1], found, scores[start], scores[start + 1:stop],
+                              typical_width) if found else None)
+    return cuts
 
 
 def _number_gap(gaps, low=0.3, high=0.7, fallback=0.45):
@@ -299,12 +332,15 @@ def reading_order(boxes, *, digit_height=None, number_gap=None):
         empty = np.zeros(0, int)
         return empty, empty.copy(), empty.copy()
     height = float(digit_height or np.median(boxes[:, 3]))
+    # Python floats: the loops below would spend most of their time on
+    # NumPy scalar arithmetic otherwise.
+    as_tuples = boxes.tolist()
     lines = []  # each: list of indices, left to right
-    for i in np.argsort(boxes[:, 0], kind="stable"):
-        x, y, w, h = boxes[i]
+    for i in np.argsort(boxes[:, 0], kind="stable").tolist():
+        x, y, w, h = as_tuples[i]
         best, best_overlap = None, 0.0
         for li, members in enumerate(lines):
-            last = boxes[members[-1]]
+            last = as_tuples[members[-1]]
             gap = x - (last[0] + last[2])
             if gap > 2.0 * height:
                 continue
@@ -401,10 +437,10 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     boxes, ids = boxes[~huge], ids[~huge]
     if len(boxes) == 0:
         return _empty(0.0, dropped)
-    # The stroke width is measured on the 64 largest components only: a
+    # The stroke width is measured on the 24 largest components only: a
     # median over them is steady, it is cheap on a 300-dpi page, and specks
     # cannot drag it down.
-    largest = np.argsort(stats[ids - 1, cv2.CC_STAT_AREA])[::-1][:64]
+    largest = np.argsort(stats[ids - 1, cv2.CC_STAT_AREA])[::-1][:24]
     stroke_width = estimate_stroke_width(ink, boxes=boxes[largest])
     specks = stats[ids - 1, cv2.CC_STAT_AREA] < speck_area * stroke_width**2
     dropped += [(_plain(b), "speck") for b in boxes[specks][:1000]]
@@ -448,15 +484,16 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     regular = widths[(widths >= 0.35 * heights) & (widths <= 0.9 * heights)]
     typical_width = float(np.median(regular)) if regular.size else 0.7 * height
 
+    masks = [mask_of(box, members) for box, members in keep]
+    # With a classifier to ask, blobs a little wider than a digit are tried
+    # too: a pair of narrow digits is not much wider than one "0".
+    wide = 1.15 if scorer is not None else 1.5
+    blobs = [i for i, (box, _) in enumerate(keep) if split and box[2] > wide * typical_width]
+    splits = dict(zip(blobs, _split_blobs([masks[i] for i in blobs], typical_width, scorer)))
+
     final_boxes, final_masks = [], []
-    for box, members in keep:
-        mask = mask_of(box, members)
-        parts = None
-        # With a classifier to ask, blobs a little wider than a digit are
-        # tried too: a pair of narrow digits is not much wider than one "0".
-        wide = 1.15 if scorer is not None else 1.5
-        if split and box[2] > wide * typical_width:
-            parts = _split_blob(mask, typical_width, scorer)
+    for i, ((box, _), mask) in enumerate(zip(keep, masks)):
+        parts = splits.get(i)
         if parts is None:
             final_boxes.append(box)
             final_masks.append(mask)

@@ -42,7 +42,7 @@ def test_pixel_features_work_too(mnist, kind):
 
 def test_svm_predicts_exactly_as_scikit_learn(mnist):
     digits, labels = mnist.x_train[::4], mnist.y_train[::4]
-    model = DigitClassifier("svm", C=5.0, gamma=0.05).fit(digits, labels)
+    model = DigitClassifier("svm", C=5.0, gamma=0.05, components=None).fit(digits, labels)
     train = extract_features(digits)
     test = extract_features(np.concatenate([mnist.x_test, digits[:100]]))
     reference = SVC(C=5.0, gamma=0.05, kernel="rbf", decision_function_shape="ovo")
@@ -62,12 +62,12 @@ def test_svm_predicts_exactly_as_scikit_learn(mnist):
 
 
 def test_gamma_scale_follows_the_features(mnist):
-    model = DigitClassifier("svm").fit(mnist.x_train[:300], mnist.y_train[:300])
+    model = DigitClassifier("svm", components=None).fit(mnist.x_train[:300], mnist.y_train[:300])
     vectors = extract_features(mnist.x_train[:300])
     expected = 1.0 / (vectors.shape[1] * vectors.var())
     assert float(model.arrays["gamma"]) == pytest.approx(expected, rel=1e-5)
-    halved = DigitClassifier("svm", gamma_factor=0.5).fit(mnist.x_train[:300],
-                                                          mnist.y_train[:300])
+    halved = DigitClassifier("svm", gamma_factor=0.5, components=None).fit(
+        mnist.x_train[:300], mnist.y_train[:300])
     assert float(halved.arrays["gamma"]) == pytest.approx(expected / 2, rel=1e-5)
 
 
@@ -159,3 +159,37 @@ def test_an_untrained_classifier_says_so(kind, mnist):
 def test_scores_want_a_matrix_of_vectors(trained):
     with pytest.raises(ValueError, match=r"must be \(N, D\)"):
         trained["knn"].scores(np.zeros(100, np.float32))
+
+
+def test_svm_projects_features_on_their_principal_axes(mnist):
+    digits, labels = mnist.x_train[:1000], mnist.y_train[:1000]
+    model = DigitClassifier("svm", components=40).fit(digits, labels)
+    vectors = extract_features(digits)
+    projection = model.arrays["projection"]
+    assert projection.shape == (40, vectors.shape[1])
+    assert model.arrays["support_vectors"].shape[1] == 40
+    # Orthonormal axes, in order of the variance they carry.
+    np.testing.assert_allclose(projection @ projection.T, np.eye(40), atol=1e-4)
+    spread = ((vectors - vectors.mean(axis=0)) @ projection.T).var(axis=0)
+    assert np.all(np.diff(spread) <= 1e-6)
+    np.testing.assert_allclose(model.arrays["projection_mean"], vectors.mean(axis=0), atol=1e-6)
+
+
+def test_projection_reads_about_as_well_as_the_full_features(mnist):
+    digits, labels = mnist.x_train[:2000], mnist.y_train[:2000]
+    full = DigitClassifier("svm", components=None).fit(digits, labels)
+    projected = DigitClassifier("svm", components=64).fit(digits, labels)
+    assert "projection" not in full.arrays
+    right = [np.mean(m.predict(mnist.x_test) == mnist.y_test) for m in (full, projected)]
+    assert right[1] >= right[0] - 0.01, right
+
+
+def test_projected_svm_predicts_as_scikit_learn_on_the_projected_vectors(mnist):
+    digits, labels = mnist.x_train[::4], mnist.y_train[::4]
+    model = DigitClassifier("svm", C=5.0, gamma=0.5, components=48).fit(digits, labels)
+    mean, axes = model.arrays["projection_mean"], model.arrays["projection"]
+    train = (extract_features(digits) - mean) @ axes.T
+    test_vectors = extract_features(mnist.x_test)
+    reference = SVC(C=5.0, gamma=0.5, kernel="rbf").fit(train, labels)
+    np.testing.assert_array_equal(model.scores(test_vectors)[0],
+                                  reference.predict((test_vectors - mean) @ axes.T))

@@ -223,6 +223,37 @@ def test_arrays_or_settings_that_cannot_work(knn_file, tmp_path, change):
         load_model(path)
 
 
+@pytest.fixture(scope="module")
+def svm_file(models, tmp_path_factory):
+    return save_model(models["svm"], tmp_path_factory.mktemp("model") / "svm.npz")
+
+
+@pytest.mark.parametrize("change", ["projection too short", "projection mean missing",
+                                    "support vectors of another width"])
+def test_svm_projection_that_does_not_fit(svm_file, tmp_path, change):
+    with np.load(svm_file) as npz:
+        projection, support = npz["a_projection"], npz["a_support_vectors"]
+    edits = {
+        "projection too short": {"a_projection": projection[:, :-1]},
+        "projection mean missing": {"drop": ("a_projection_mean",)},
+        "support vectors of another width": {"a_support_vectors": support[:, :-1]},
+    }[change]
+    path = rewrite(svm_file, tmp_path / "bad.npz", **edits)
+    with raises_naming(path, "damaged model"):
+        load_model(path)
+
+
+def test_an_svm_file_written_before_the_projection_loads_without_one(mnist, tmp_path):
+    plain = DigitClassifier("svm", components=None).fit(mnist.x_train, mnist.y_train)
+    path = save_model(plain, tmp_path / "plain.npz")
+    meta = read_meta(path)
+    del meta["params"]["components"]
+    old = rewrite(path, tmp_path / "old.npz", meta=meta)
+    loaded = load_model(old)
+    assert loaded.params["components"] is None and "projection" not in loaded.arrays
+    np.testing.assert_array_equal(loaded.predict(mnist.x_test), plain.predict(mnist.x_test))
+
+
 def test_model_file_errors_are_ocrkit_errors(tmp_path):
     with pytest.raises(OcrkitError):
         load_model(tmp_path / "nowhere.npz")
