@@ -183,17 +183,18 @@ def _speed(results):
     if p:
         decode = p["imdecode_s"]
         rows = [[f"cv2.imdecode of the file's bytes (median of {p['decode_runs']})",
-                 _ms(decode), "1.0"]]
+                 _ms(decode), "1.00"]]
         if p.get("read_image_s"):
             rows.append([f"ocrkit.imageio.read_image (median of {p['decode_runs']})",
-                         _ms(p["read_image_s"]), _num(p["read_image_s"] / decode, 1)])
+                         _ms(p["read_image_s"]), _num(p["read_image_s"] / decode, 2)])
         for approach, r in p["reads"].items():
             rows.append([f"page read, {approach}: {r['digits_found']} digits found "
                          f"(median of {p['read_runs']})", _ms(r["read_s"]),
-                         _num(r["over_imdecode"], 1)])
+                         _num(r["over_imdecode"], 2)])
         out += [f"Page `{p['page']}` ({p['size'][0]} x {p['size'][1]} px, "
                 f"{p['file_bytes'] / 1e6:.2f} MB; {p['source']}). Page reads start from the "
-                "decoded image with the model loaded.", "",
+                "decoded image with the model loaded."
+                + (f" Memory: {p['allocator']}." if p.get("allocator") else ""), "",
                 _table(["step", "time", "x cv2.imdecode"], rows),
                 "", f"Peak memory of one kit page read: {p['read_peak_mb']:.0f} MB of arrays "
                 "(tracemalloc)."]

@@ -5,6 +5,7 @@ of a page read is reported as a multiple of the time to decode the same file,
 measured in the same run, on the same machine.
 """
 
+import platform
 from functools import partial
 from pathlib import Path
 
@@ -68,6 +69,30 @@ def decode_times(path, repeats):
     return result, outputs["read_image_s"]
 
 
+def steady_allocator():
+    """Let glibc's malloc reuse freed memory for large arrays; say what was done.
+
+    By default glibc hands arrays over 32 MB, and sometimes smaller ones,
+    back to the system when they are freed, so that the next one of the same
+    size pays a page fault for every 4 KB: for a decoded A4 page that is
+    about 17 ms of a 40 ms decode on our machines, and whether it happens
+    depends on what the process did before. A long-running reader reuses
+    its memory; raising the thresholds measures every step that way.
+    Returns a description for the results, or None where this is not glibc.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name or platform.libc_ver()[0] != "glibc":
+        return None
+    libc = ctypes.CDLL(name)
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    ok = libc.mallopt(m_mmap_threshold, 512 << 20) and libc.mallopt(m_trim_threshold, 1 << 30)
+    return ("glibc malloc keeps freed memory (mallopt: mmap threshold 512 MB, trim "
+            "threshold 1 GB), so repeated calls do not pay page faults") if ok else None
+
+
 def bench_page_floor(path, name, readers, *, decode_repeats, read_repeats):
     """Page read times as multiples of the decode time, and the first reader's peak memory.
 
@@ -80,9 +105,10 @@ def bench_page_floor(path, name, readers, *, decode_repeats, read_repeats):
     readers : dict
         Approach -> ``reader(image, name) -> PageReading``; the first is the kit's.
     """
+    allocator = steady_allocator()
     result, image = decode_times(path, decode_repeats)
     result.update(page=Path(path).name, decode_runs=decode_repeats, read_runs=read_repeats,
-                  reads={})
+                  reads={}, allocator=allocator)
     for approach, reader in readers.items():
         read_s, _, reading = median_time(partial(reader, image, name), read_repeats)
         result["reads"][approach] = {

@@ -110,6 +110,7 @@ def test_speed_against_the_floor(run):
     page = speed["page"]
     assert page["imdecode_s"] > 0 and page["file_bytes"] > 0
     assert set(page["reads"]) == {"kit", "original"}
+    assert page["allocator"] is None or "glibc" in page["allocator"]
     for read in page["reads"].values():
         assert read["read_s"] > 0 and math.isclose(
             read["over_imdecode"], read["read_s"] / page["imdecode_s"], rel_tol=1e-6)
