@@ -82,7 +82,11 @@ def working_scale(grey, *, digit_height=WORKING_DIGIT_HEIGHT):
     quick = grey
     for _ in range(_QUICK_HALVINGS):
         quick = cv2.resize(quick, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    height = _typical_height(binarize(flatten_illumination(quick)))
+    # Plain Otsu: a blank page's noise only makes specks, which the
+    # ink-weighted height ignores, so binarize's guard against it is not needed.
+    _, ink = cv2.threshold(flatten_illumination(quick), 0, 1,
+                           cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    height = _typical_height(ink.view(bool))
     if height == 0:
         return 1.0
     scale = digit_height * _QUICK_SCALE / height
