@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main():
     result = read_page(ROOT / "data" / "handwriting" / "writer_a_test_scan.jpg")
     for name, image in (("annotated", result.annotated()), ("digits", result.digits_image())):
-        crop = image[180:1000, 150:1500]
+        crop = image[140:1000, 150:1500]
         half = cv2.resize(crop, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
         write_image(ROOT / "docs" / f"writer_a_{name}.png", half)
     print(f"{len(result.boxes)} digits; lines: {result.lines[:3]} ...")
