@@ -8,9 +8,9 @@ Two kinds, chosen by :class:`FeatureSettings`:
     histograms of oriented gradients (:func:`ocrkit.hog.hog`), which describe
     the directions of the strokes and forgive small shifts and thickness.
     The kit's default interpolates the votes between bins and cells and
-    takes the square root of the features: together they remove about half
-    of an RBF SVM's errors on MNIST compared with scikit-image-style HOG
-    (notebook 04 measures each step).
+    takes the square root of the features: with them an RBF SVM trained on
+    all of MNIST makes about a third fewer errors than with plain votes
+    (99.48 % against 99.20 %); notebook 04 compares the steps with KNN.
 
 Deskewing (:func:`ocrkit.normalize.deskew`) belongs here rather than in
 normalisation so that MNIST's digits and a page's digits are treated the same.
