@@ -35,9 +35,9 @@ __all__ = ["PageReading", "read_page", "format_lines", "working_scale", "WORKING
 #: about twice the 20 px a digit is normalised into, so that gaps between the
 #: parts of a broken digit and the thin necks between touching digits survive.
 WORKING_DIGIT_HEIGHT = 40
-# The quick look at the page is at an eighth of its size, and only for
-# pages at least this many times larger than the quick look needs (so that a
-# 300-dpi A4 page qualifies and a phone screenshot does not).
+# The quick look is at an eighth of the page's size, and only pages whose
+# shorter side is at least _QUICK_MIN_SIDE px get one: a 300-dpi A4 page does,
+# a phone screenshot does not.
 _QUICK_HALVINGS = 3
 _QUICK_SCALE = 0.5**_QUICK_HALVINGS
 _QUICK_MIN_SIDE = 1600
