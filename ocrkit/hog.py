@@ -195,6 +195,24 @@ def _gradients(images, dtype):
     return g_row, g_col
 
 
+def _table_codes(images):
+    """Each pixel's row in the gradient tables: (g_row + 255) * 511 + g_col + 255."""
+    code, g_col = _gradients(images, np.int32)
+    code *= _TABLE_SIDE
+    code += g_col
+    code += _LEVELS * _TABLE_SIDE + _LEVELS
+    return code
+
+
+def _float_gradients(images, transform_sqrt):
+    """Gradients in scikit-image's precision: float32 stays float32, the rest float64."""
+    work = np.float32 if images.dtype in (np.float16, np.float32) else np.float64
+    images = images.astype(work, copy=False)
+    if transform_sqrt:
+        images = np.sqrt(images)
+    return _gradients(images, work)
+
+
 def _uses_table(dtype, transform_sqrt):
     if transform_sqrt:
         return False
@@ -231,22 +249,12 @@ def _cell_histograms(images, orientations, pixels_per_cell, signed, transform_sq
     crop = np.s_[:, : n_cells_row * c_row, : n_cells_col * c_col]
 
     if _uses_table(images.dtype, transform_sqrt):
-        # Row of the table is g_row + 255, column is g_col + 255.
-        code, g_col = _gradients(images, np.int32)
-        code *= _TABLE_SIDE
-        code += g_col
-        code += _LEVELS * _TABLE_SIDE + _LEVELS
+        code = _table_codes(images)
         magnitude_table, bin_table = _polar_table(orientations, signed)
         magnitude = np.take(magnitude_table, code[crop])
         bins = np.take(bin_table, code[crop])
     else:
-        # Same precision as scikit-image: float32 stays float32 until the
-        # gradients are taken, everything else becomes float64.
-        work = np.float32 if images.dtype in (np.float16, np.float32) else np.float64
-        images = images.astype(work, copy=False)
-        if transform_sqrt:
-            images = np.sqrt(images)
-        g_row, g_col = _gradients(images, work)
+        g_row, g_col = _float_gradients(images, transform_sqrt)
         magnitude, bins = _polar_bins(
             g_row[crop].astype(np.float64, copy=False), g_col[crop].astype(np.float64, copy=False),
             orientations, signed,
@@ -335,18 +343,11 @@ def _interpolated_histograms(images, orientations, pixels_per_cell, signed, tran
     """
     n_images, rows, cols = images.shape
     if _uses_table(images.dtype, transform_sqrt):
-        code, g_col = _gradients(images, np.int32)
-        code *= _TABLE_SIDE
-        code += g_col
-        code += _LEVELS * _TABLE_SIDE + _LEVELS
+        code = _table_codes(images)
         lower, upper, lower_vote, upper_vote = (np.take(table, code)
                                                 for table in _vote_table(orientations, signed))
     else:
-        work = np.float32 if images.dtype in (np.float16, np.float32) else np.float64
-        images = images.astype(work, copy=False)
-        if transform_sqrt:
-            images = np.sqrt(images)
-        g_row, g_col = _gradients(images, work)
+        g_row, g_col = _float_gradients(images, transform_sqrt)
         lower, upper, lower_vote, upper_vote = _votes(
             *_bin_positions(g_row.astype(np.float64), g_col.astype(np.float64), orientations,
                             signed),
