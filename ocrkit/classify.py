@@ -55,11 +55,66 @@ REJECT_BELOW = {"svm": 0.6, "knn": 0.5, "linear": 0.4}
 
 
 def _squared_distances(a, b, b_norms=None):
-    """(len(a), len(b)) squared Euclidean distances, via one matrix product."""
+    """(len(a), len(b)) squared Euclidean distances, via one matrix product.
+
+    In float64: the matrix product goes through BLAS kernels chosen per CPU,
+    and float32 sums differ between them by about 1e-7, enough to move a
+    printed confidence; in float64 they differ by about 1e-16.
+    """
+    a = np.asarray(a, np.float64)
+    b = np.asarray(b, np.float64)
     a_norms = np.einsum("ij,ij->i", a, a)[:, None]
     if b_norms is None:
         b_norms = np.einsum("ij,ij->i", b, b)
     return np.maximum(a_norms - 2.0 * (a @ b.T) + b_norms[None, :], 0.0)
+
+
+def nearest_neighbours(distances, k):
+    """Indices of the `k` nearest of each row, nearest first, ties by index.
+
+    Parameters
+    ----------
+    distances : (N, M) float ndarray
+        Distance (or squared distance) of each query to each training vector.
+    k : int
+        How many neighbours, ``1 <= k <= M``.
+
+    Returns
+    -------
+    nearest : (N, k) int ndarray
+        Ordered by distance, and equal distances by training index.
+
+    Notes
+    -----
+    ``np.argpartition`` and ``np.argsort`` order equal values differently on
+    CPUs with and without AVX-512 (numpy dispatches them to SIMD sorts).
+    Binary pixels give whole-number distances, so ties are common there: a
+    tie at the k-th place would change the votes from one machine to
+    another. Here the k-th smallest distance (a value, the same everywhere)
+    is found first; everything nearer is in, and the tied ones at that
+    distance are taken in index order.
+
+    Examples
+    --------
+    >>> nearest_neighbours(np.array([[2.0, 1.0, 1.0, 0.0, 1.0]]), 3)
+    array([[3, 1, 2]])
+    """
+    distances = np.asarray(distances)
+    n_rows, n_cols = distances.shape
+    if not 1 <= k <= n_cols:
+        raise ValueError(f"k must be between 1 and {n_cols}, got {k}")
+    nearest = np.argpartition(distances, k - 1, axis=1)[:, :k]
+    kth = np.take_along_axis(distances, nearest, axis=1).max(axis=1, keepdims=True)
+    # Rows with more than k candidates at or below the k-th distance have a
+    # tie at the boundary, which argpartition settled in its own way.
+    for row in np.flatnonzero((distances <= kth).sum(axis=1) > k):
+        inside = np.flatnonzero(distances[row] < kth[row])
+        tied = np.flatnonzero(distances[row] == kth[row])
+        nearest[row] = np.concatenate([inside, tied[:k - len(inside)]])
+    # Nearest first, equal distances in index order.
+    order = np.lexsort((nearest, np.take_along_axis(distances, nearest, axis=1)), axis=1)
+    nearest = np.take_along_axis(nearest, order, axis=1)
+    return nearest
 
 
 def _principal_axes(vectors, components):
@@ -72,16 +127,19 @@ def _principal_axes(vectors, components):
     if not components or components >= vectors.shape[1]:
         return {}
     mean = vectors.mean(axis=0, dtype=np.float64)
-    centred = vectors - mean.astype(np.float32)
-    covariance = (centred.T @ centred).astype(np.float64) / len(vectors)
+    centred = vectors - mean
+    covariance = (centred.T @ centred) / len(vectors)
     _, axes = np.linalg.eigh(covariance)  # ascending eigenvalues
+    # Each axis's sign is whatever the eigensolver gave; fix it (largest
+    # component positive) so that the stored file does not depend on it.
+    axes = axes * np.where(axes[np.abs(axes).argmax(axis=0), np.arange(len(axes))] < 0, -1, 1)
     return {"projection_mean": mean.astype(np.float32),
             "projection": np.ascontiguousarray(axes[:, ::-1][:, :int(components)].T,
                                                dtype=np.float32)}
 
 
 def _project(vectors, arrays):
-    return (vectors - arrays["projection_mean"]) @ arrays["projection"].T
+    return (vectors - arrays["projection_mean"].astype(np.float64)) @ arrays["_projection64"].T
 
 
 class DigitClassifier:
@@ -148,14 +206,16 @@ class DigitClassifier:
 
     def fit_features(self, vectors, labels, *, sample_weight=None):
         """Train on precomputed feature vectors (N, D)."""
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float64)
         labels = np.asarray(labels).astype(np.int64)
         if self.kind == "svm":
             from sklearn.svm import SVC
 
             projection = _principal_axes(vectors, self.params.get("components"))
             if projection:
-                vectors = _project(vectors, projection)
+                # Project with the stored (float32) axes, as prediction will.
+                vectors = _project(vectors, {**projection, "_projection64":
+                                             projection["projection"].astype(np.float64)})
             gamma = self.params["gamma"]
             if gamma == "scale":
                 gamma = self.params["gamma_factor"] / (vectors.shape[1] * float(vectors.var()))
@@ -214,7 +274,7 @@ class DigitClassifier:
             Distance to the nearest training vector ('knn'), else NaN.
         """
         self._check_fitted()
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float64)
         if vectors.ndim != 2:
             raise ValueError(f"feature vectors must be (N, D), got {vectors.shape}")
         outputs = [self._scores_chunk(vectors[i:i + chunk]) for i in range(0, len(vectors), chunk)]
@@ -234,12 +294,9 @@ class DigitClassifier:
             return classes[best], confidence, np.full(len(x), np.nan)
         if self.kind == "knn":
             k = min(int(self.params["k"]), len(a["labels"]))
-            dist = _squared_distances(x, a["vectors"], a.get("_norms"))
-            nearest = np.argpartition(dist, k - 1, axis=1)[:, :k]
+            dist = _squared_distances(x, a["_vectors64"], a["_norms"])
+            nearest = nearest_neighbours(dist, k)
             near_dist = np.take_along_axis(dist, nearest, axis=1)
-            order = np.argsort(near_dist, axis=1)
-            nearest = np.take_along_axis(nearest, order, axis=1)
-            near_dist = np.take_along_axis(near_dist, order, axis=1)
             votes = np.zeros((len(x), len(classes)))
             class_index = np.searchsorted(classes, a["labels"][nearest])
             weights = a["weights"][nearest]
@@ -249,7 +306,7 @@ class DigitClassifier:
             best = np.argmax(votes, axis=1)
             confidence = votes[np.arange(len(x)), best] / weights.sum(axis=1)
             return classes[best], np.clip(confidence, 0, 1), np.sqrt(near_dist[:, 0])
-        logits = ((x - a["mean"]) / a["scale"]) @ a["coef"].T + a["intercept"]
+        logits = ((x - a["mean"]) / a["scale"]) @ a["coef"].astype(np.float64).T + a["intercept"]
         logits -= logits.max(axis=1, keepdims=True)
         prob = np.exp(logits)
         prob /= prob.sum(axis=1, keepdims=True)
@@ -261,8 +318,8 @@ class DigitClassifier:
         a = self.arrays
         if "projection" in a:
             x = _project(x, a)
-        sv, coef, n_support = a["support_vectors"], a["dual_coef"], a["n_support"]
-        kernel = np.exp(-float(a["gamma"]) * _squared_distances(x, sv, a.get("_norms")))
+        sv, coef, n_support = a["_support_vectors64"], a["_dual_coef64"], a["n_support"]
+        kernel = np.exp(-float(a["gamma"]) * _squared_distances(x, sv, a["_norms"]))
         starts = np.concatenate([[0], np.cumsum(n_support)])
         n_class = len(n_support)
         votes = np.zeros((len(x), n_class))
@@ -282,11 +339,19 @@ class DigitClassifier:
         return votes, margins
 
     def prepare(self):
-        """Precompute what prediction reuses (norms of stored vectors)."""
-        key = "support_vectors" if self.kind == "svm" else "vectors"
-        if key in self.arrays:
-            stored = self.arrays[key]
-            self.arrays["_norms"] = np.einsum("ij,ij->i", stored, stored)
+        """Precompute what prediction reuses: float64 copies and norms.
+
+        The model's arrays are stored in float32 (half the file); prediction
+        computes in float64, where the sums of the matrix products agree
+        across CPUs to about 1e-16 (see :func:`_squared_distances`).
+        """
+        a = self.arrays
+        for name in ("support_vectors", "dual_coef", "projection", "vectors"):
+            if name in a:
+                a[f"_{name}64"] = np.ascontiguousarray(a[name], dtype=np.float64)
+        stored = a.get("_support_vectors64", a.get("_vectors64"))
+        if stored is not None:
+            a["_norms"] = np.einsum("ij,ij->i", stored, stored)
         return self
 
     def predict_confidence(self, digits):

@@ -440,7 +440,7 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     # The stroke width is measured on the 24 largest components only: a
     # median over them is steady, it is cheap on a 300-dpi page, and specks
     # cannot drag it down.
-    largest = np.argsort(stats[ids - 1, cv2.CC_STAT_AREA])[::-1][:24]
+    largest = np.argsort(-stats[ids - 1, cv2.CC_STAT_AREA], kind="stable")[:24]
     stroke_width = estimate_stroke_width(ink, boxes=boxes[largest])
     specks = stats[ids - 1, cv2.CC_STAT_AREA] < speck_area * stroke_width**2
     dropped += [(_plain(b), "speck") for b in boxes[specks][:1000]]

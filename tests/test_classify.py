@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.svm import SVC
 
-from ocrkit.classify import UNKNOWN, DigitClassifier
+from ocrkit.classify import UNKNOWN, DigitClassifier, nearest_neighbours
 from ocrkit.datasets import load_mnist
 from ocrkit.features import FeatureSettings, extract_features
 
@@ -193,3 +193,39 @@ def test_projected_svm_predicts_as_scikit_learn_on_the_projected_vectors(mnist):
     reference = SVC(C=5.0, gamma=0.5, kernel="rbf").fit(train, labels)
     np.testing.assert_array_equal(model.scores(test_vectors)[0],
                                   reference.predict((test_vectors - mean) @ axes.T))
+
+
+# ------------------------------------------------------- ties in KNN
+def test_nearest_neighbours_breaks_ties_by_training_index():
+    # Query 0: four training vectors tie at distance 1 for the 2nd and 3rd place.
+    # Query 1: all equal: the first k indices.
+    distances = np.array([[4.0, 1.0, 1.0, 0.0, 1.0, 1.0, 9.0],
+                          [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]])
+    np.testing.assert_array_equal(nearest_neighbours(distances, 3), [[3, 1, 2], [0, 1, 2]])
+    np.testing.assert_array_equal(nearest_neighbours(distances, 1), [[3], [0]])
+    np.testing.assert_array_equal(nearest_neighbours(distances, 7)[0], [3, 1, 2, 4, 5, 0, 6])
+
+
+def test_nearest_neighbours_equals_a_stable_sort_on_many_ties():
+    rng = np.random.default_rng(5)
+    distances = rng.integers(0, 4, size=(200, 300)).astype(float)  # ties everywhere
+    for k in (1, 3, 5, 17):
+        expected = np.argsort(distances, axis=1, kind="stable")[:, :k]
+        np.testing.assert_array_equal(nearest_neighbours(distances, k), expected)
+
+
+def test_nearest_neighbours_refuses_impossible_k():
+    with pytest.raises(ValueError, match="k must be between 1 and 3"):
+        nearest_neighbours(np.zeros((2, 3)), 4)
+
+
+def test_knn_vote_does_not_depend_on_the_order_of_tied_neighbours():
+    # Training digits 0..3 are all at the same distance from the query; with
+    # k=3 the three of lowest index vote: labels 7, 7, 2 -> 7, whatever the
+    # order in which a sort meets them.
+    vectors = np.array([[1.0, 0], [0, 1.0], [-1.0, 0], [0, -1.0]])
+    model = DigitClassifier("knn", features=FeatureSettings(kind="pixels"), k=3)
+    model.fit_features(vectors, np.array([7, 7, 2, 2]))
+    labels, confidence, _ = model.scores(np.zeros((1, 2)))
+    assert labels.tolist() == [7]
+    assert confidence[0] == pytest.approx(2 / 3, abs=1e-5)
