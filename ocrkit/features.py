@@ -103,7 +103,10 @@ def extract_features(digits, settings=None):
 
     Returns
     -------
-    features : (N, D) float32 ndarray
+    features : (N, D) float64 ndarray
+        In float64 so that the matrix products that follow (HOG's pooling,
+        the SVM's projection and kernel, KNN's distances) give the same
+        printed numbers on every CPU; see :mod:`ocrkit.classify`.
     """
     settings = settings or FeatureSettings()
     digits = np.asarray(digits)
@@ -114,13 +117,13 @@ def extract_features(digits, settings=None):
     if settings.deskew:
         digits = deskew(digits)
     if settings.kind == "pixels":
-        flat = digits.reshape(len(digits), -1).astype(np.float32) / 255.0
-        return (flat >= 0.5).astype(np.float32) if settings.binary_pixels else flat
+        flat = digits.reshape(len(digits), -1) / 255.0
+        return (flat >= 0.5).astype(np.float64) if settings.binary_pixels else flat
     features = hog(digits, orientations=settings.orientations,
                    pixels_per_cell=settings.pixels_per_cell,
                    cells_per_block=settings.cells_per_block,
                    block_norm=settings.block_norm, signed=settings.signed,
-                   interpolate=settings.interpolate)
+                   interpolate=settings.interpolate, dtype=np.float64)
     if settings.power != 1:
         np.power(features, settings.power, out=features)
         features /= np.linalg.norm(features, axis=1, keepdims=True) + 1e-12

@@ -330,16 +330,19 @@ def _tent_weights(size, cell):
     offset = (size - n_cells * cell) / 2.0
     centres = offset + cell * (np.arange(n_cells) + 0.5) - 0.5
     distance = np.abs(np.arange(size)[np.newaxis, :] - centres[:, np.newaxis])
-    weights = np.clip(1.0 - distance / cell, 0.0, None).astype(np.float32)
+    weights = np.clip(1.0 - distance / cell, 0.0, None)
     weights.setflags(write=False)
     return weights
 
 
 def _interpolated_histograms(images, orientations, pixels_per_cell, signed, transform_sqrt):
-    """Cell histograms (K, n_cells_row, n_cells_col, o) with trilinear votes, float32.
+    """Cell histograms (K, n_cells_row, n_cells_col, o) with trilinear votes, float64.
 
     Every pixel's magnitude is split between the two nearest orientation
-    bins and, with bilinear weights, the four nearest cells.
+    bins and, with bilinear weights, the four nearest cells. The pooling is
+    two matrix products, in float64: BLAS picks its kernel per CPU, and in
+    float32 their sums differ by about 1e-7, enough to move a classifier's
+    printed confidence from one machine to another.
     """
     n_images, rows, cols = images.shape
     if _uses_table(images.dtype, transform_sqrt):
@@ -354,7 +357,7 @@ def _interpolated_histograms(images, orientations, pixels_per_cell, signed, tran
             orientations)
     # One plane of votes per bin. A pixel's lower and upper bins are never
     # the same slot, so plain assignment places both votes.
-    planes = np.zeros((n_images, rows, cols, orientations), np.float32)
+    planes = np.zeros((n_images, rows, cols, orientations), np.float64)
     flat = planes.reshape(-1)
     first = _first_slots(rows * cols * n_images, orientations).reshape(lower.shape)
     flat[np.add(first, lower).ravel()] = lower_vote.ravel()

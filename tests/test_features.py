@@ -28,7 +28,8 @@ def test_default_vectors_are_the_square_root_of_interpolated_hog_at_unit_length(
 def test_power_one_leaves_hog_as_it_is(digits):
     settings = FeatureSettings(power=1.0, deskew=False)
     plain = hog(digits, orientations=settings.orientations,
-                pixels_per_cell=settings.pixels_per_cell, signed=True, interpolate=True)
+                pixels_per_cell=settings.pixels_per_cell, signed=True, interpolate=True,
+                dtype=np.float64)
     np.testing.assert_array_equal(extract_features(digits, settings), plain)
 
 
@@ -53,5 +54,6 @@ def test_settings_written_before_interpolation_existed_read_as_they_were_trained
 
 def test_the_original_programs_features_are_plain_hog(digits):
     vectors = extract_features(digits, ORIGINAL_HOG)
-    expected = hog(digits, orientations=10, pixels_per_cell=(5, 5), cells_per_block=(1, 1))
+    expected = hog(digits, orientations=10, pixels_per_cell=(5, 5), cells_per_block=(1, 1),
+                   dtype=np.float64)
     np.testing.assert_array_equal(vectors, expected)
