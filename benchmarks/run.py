@@ -105,8 +105,8 @@ def _page_model(sizes, data, features, progress, path=None):
     if sizes.page_model_train is None:
         from ocrkit.models import default_model
 
-        seconds, model = timed(default_model, progress=progress)
-        return model, "default model: kit HOG + SVM on all MNIST", seconds
+        seconds, model = timed(default_model)
+        return model, "default model (shipped): kit HOG + SVM on all MNIST", seconds
     n = min(sizes.page_model_train, len(data.y_train))
     keep = np.sort(nested_order(data.y_train)[:n])
     settings = FeatureSettings()

@@ -96,7 +96,7 @@ def _read_one(path, model_path, out_dir, method):
     from .pipeline import read_page
 
     try:
-        model = load_model(model_path) if model_path else default_model(progress=False)
+        model = load_model(model_path) if model_path else default_model()
         result = read_page(path, model=model, method=method)
         stem = Path(path).stem
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -116,12 +116,11 @@ def _cmd_read(args):
 
     from .models import default_model, load_model
 
-    # Load (or train, the first time) once here, so that workers find it cached
-    # and a bad model file is reported before any page is read.
+    # Load once here, so that a bad model file is reported before any page is read.
     if args.model:
         load_model(args.model)
     else:
-        default_model(progress=True)
+        default_model()
     out_dir = Path(args.out)
     jobs = max(1, min(args.jobs, len(args.images)))
     results = []

@@ -5,14 +5,13 @@ uint8 images, white digits on black (see ``data/README.md`` for provenance,
 licence and checksums).
 """
 
-import hashlib
 import zipfile
 from collections import namedtuple
 from pathlib import Path
 
 import numpy as np
 
-from ._paths import DATA_DIR
+from ._paths import DATA_DIR, verify_bundled
 from .errors import DataFileError
 from .sheets import load_sheet
 
@@ -31,7 +30,6 @@ y_test : (n_test,) uint8 ndarray
 """
 
 _FIX = "Restore it with `git checkout -- data/mnist.npz` (`git lfs pull` if cloned with LFS)."
-_verified = set()
 
 
 def mnist_path():
@@ -40,25 +38,7 @@ def mnist_path():
 
 
 def _verify(path):
-    """Check the file once per process: present, not an LFS pointer, right SHA-256."""
-    key = (str(path), path.stat().st_mtime_ns, path.stat().st_size) if path.is_file() else None
-    if key in _verified:
-        return
-    if not path.is_file():
-        raise DataFileError(f"{path}: MNIST data file not found. {_FIX}")
-    with open(path, "rb") as fh:
-        head = fh.read(64)
-        if head.startswith(b"version https://git-lfs"):
-            raise DataFileError(f"{path}: is a Git LFS pointer, not the data. {_FIX}")
-        digest = hashlib.sha256(head)
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    if digest.hexdigest() != MNIST_SHA256:
-        raise DataFileError(
-            f"{path}: checksum mismatch (truncated or modified; "
-            f"{path.stat().st_size} bytes). {_FIX}"
-        )
-    _verified.add(key)
+    verify_bundled(path, MNIST_SHA256, what="MNIST data file", fix=_FIX)
 
 
 def _balanced_indices(labels, n, rng):

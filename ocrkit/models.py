@@ -4,18 +4,21 @@ A model file is an ``.npz`` archive of numeric arrays plus one JSON text with
 what the model is (classifier kind and parameters, feature settings, the
 ocrkit version that wrote it, what it was trained on).  Loading uses
 ``numpy.load(..., allow_pickle=False)``, so opening a model file can never run
-code, unlike a pickled scikit-learn object.
+code, unlike a pickled scikit-learn object.  The same model always gives the
+same bytes: the archive holds no dates, so a rebuilt file can be compared
+with the one it replaces.
 
 :func:`default_model` is what ``ocrkit read`` uses without ``--model``: HOG +
-RBF SVM trained on all 60,000 MNIST training digits.  It is trained on first
-use (under a minute on two cores, with a progress bar) and cached in the
-user's cache folder (``OCRKIT_CACHE`` overrides it).
+RBF SVM trained on all 60,000 MNIST training digits.  It ships in the
+repository (``data/models/default-svm.npz``, checked by SHA-256 like
+``mnist.npz``), so that every machine reads with the very same model and
+nothing is trained at set-up.  ``python -m ocrkit.models --rebuild`` (``make
+model``) trains it again and says whether its accuracy and its bytes changed.
 """
 
-import hashlib
+import argparse
 import json
 import os
-import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -23,12 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from ._paths import cache_dir
+from ._paths import DATA_DIR, verify_bundled
 from .classify import CLASSIFIER_KINDS, DigitClassifier
 from .errors import ModelFileError
 from .features import FeatureSettings, extract_features
 
-__all__ = ["MODEL_FORMAT", "save_model", "load_model", "default_model", "train_mnist_model"]
+__all__ = ["MODEL_FORMAT", "DEFAULT_MODEL_SHA256", "save_model", "load_model", "default_model",
+           "default_model_path", "train_mnist_model"]
 
 #: Version of the file layout; bump when it changes incompatibly.
 MODEL_FORMAT = 1
@@ -48,7 +52,8 @@ def save_model(model, path):
     """Write a trained :class:`~ocrkit.classify.DigitClassifier` to ``path`` (.npz).
 
     The file is written next to its destination and renamed into place, so a
-    reader never sees half a file.
+    reader never sees half a file.  The archive's entries carry a fixed date,
+    so the same model gives the same bytes.
     """
     if not model.is_fitted:
         raise ValueError("cannot save an untrained classifier; call fit() first")
@@ -61,13 +66,24 @@ def save_model(model, path):
         "reject_below": model.reject_below,
         "features": model.features.to_dict(),
         "trained_on": model.trained_on,
-        "saved": time.strftime("%Y-%m-%d"),
     }
-    arrays = {f"a_{k}": v for k, v in model.arrays.items() if not k.startswith("_")}
+    arrays = {"meta": np.array(json.dumps(meta, sort_keys=True))}
+    arrays.update((f"a_{k}", v) for k, v in sorted(model.arrays.items()) if not k.startswith("_"))
     partial = path.with_name(path.name + f".{os.getpid()}.partial.npz")
-    np.savez_compressed(partial, meta=np.array(json.dumps(meta)), **arrays)
+    _write_npz(partial, arrays)
     os.replace(partial, path)
     return path
+
+
+def _write_npz(path, arrays):
+    """``numpy.savez_compressed`` without its one varying part, the entries' dates."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in arrays.items():
+            entry = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            with archive.open(entry, "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(array), allow_pickle=False)
 
 
 def load_model(path):
@@ -114,6 +130,8 @@ def load_model(path):
     arrays = {k[2:]: v for k, v in contents.items() if k.startswith("a_")}
     if kind not in CLASSIFIER_KINDS or not _REQUIRED[kind] <= set(arrays):
         raise ModelFileError(f"{path}: damaged model file (classifier arrays missing)")
+    if any(array.dtype.kind not in "biuf" for array in arrays.values()):
+        raise ModelFileError(f"{path}: damaged model file (arrays that are not numbers)")
     try:
         features = FeatureSettings.from_dict(meta["features"])
         model = DigitClassifier(kind, features=features, reject_below=meta["reject_below"],
@@ -193,44 +211,126 @@ def train_mnist_model(kind="svm", *, features=None, n_train=None, progress=True,
     return model
 
 
-def _default_path():
-    # The classifier's parameters are in the key too, so that a cache trained
-    # with other defaults is not reused.
-    settings = json.dumps({"kind": "svm", "features": FeatureSettings().to_dict(),
-                           "params": DigitClassifier("svm").params, "version": __version__},
-                          sort_keys=True)
-    digest = hashlib.sha256(settings.encode()).hexdigest()[:12]
-    return cache_dir() / f"default-svm-{__version__}-{digest}.npz"
+#: SHA-256 of ``data/models/default-svm.npz``; ``--rebuild`` says when it changes.
+DEFAULT_MODEL_SHA256 = "37bbb0dc5bc540374054659caafac805168530cf03826994d344e0ebb8ab6eb1"
+
+_REBUILD = "Restore it with `git checkout -- data/models/`, or rebuild it with `make model`."
+
+
+def default_model_path():
+    """Path of the shipped default model (``$OCRKIT_DATA/models/default-svm.npz`` if set)."""
+    return Path(DATA_DIR) / "models" / "default-svm.npz"
+
+
+def default_settings():
+    """What the default model is: classifier kind, parameters, features, rejection.
+
+    Returns
+    -------
+    settings : dict
+        JSON-able, in the layout of a model file's metadata; the test suite
+        checks that the shipped model was trained with exactly these.
+    """
+    return _settings_of(DigitClassifier("svm"))
 
 
 _default = None
 
 
-def default_model(*, progress=True):
-    """The default classifier (HOG + RBF SVM on all of MNIST), trained once and cached.
+def default_model(*, progress=False):
+    """The default classifier: HOG + RBF SVM trained on all 60,000 MNIST digits.
+
+    Loaded once per process from the file that ships with the kit.
+
+    Parameters
+    ----------
+    progress : bool
+        Accepted for compatibility; loading takes well under a second.
 
     Returns
     -------
     DigitClassifier
+
+    Raises
+    ------
+    DataFileError
+        If the shipped file is missing, a Git LFS pointer or modified.
     """
     global _default
-    if _default is not None:
-        return _default
-    path = _default_path()
-    if path.is_file():
-        try:
-            _default = load_model(path)
-            return _default
-        except ModelFileError:
-            path.unlink(missing_ok=True)  # a damaged cache is rebuilt, not reported
-    if progress:
-        shown = str(path).replace(str(Path.home()), "~", 1)  # no user's folders in outputs
-        print(f"Training the default model once (cached at {shown}); under a minute.")
-    _default = train_mnist_model("svm", progress=progress)
-    save_model(_default, path)
+    if _default is None:
+        path = default_model_path()
+        verify_bundled(path, DEFAULT_MODEL_SHA256, what="default model file", fix=_REBUILD)
+        _default = load_model(path)
     return _default
 
 
+def rebuild_default_model(path=None, *, progress=True):
+    """Train the default model again, write it, and report what changed.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Where to write; the shipped file by default.
+    progress : bool
+        Show progress bars while training.
+
+    Returns
+    -------
+    report : dict
+        ``accuracy`` (new model on MNIST's 10,000 test digits),
+        ``old_accuracy`` (the replaced file's, or None if it could not be
+        loaded or was trained with other settings), ``sha256`` and
+        ``old_sha256`` (None if there was no file).
+    """
+    import hashlib
+
+    from .datasets import load_mnist
+
+    path = Path(path) if path is not None else default_model_path()
+    test = load_mnist(n_train=1)
+    old_sha = old_accuracy = None
+    if path.is_file():
+        old_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            old = load_model(path)
+            if _settings_of(old) == default_settings():
+                old_accuracy = float((old.predict(test.x_test) == test.y_test).mean())
+        except ModelFileError:
+            pass
+    model = train_mnist_model("svm", progress=progress)
+    accuracy = float((model.predict(test.x_test) == test.y_test).mean())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_model(model, path)
+    return {"accuracy": accuracy, "old_accuracy": old_accuracy,
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "old_sha256": old_sha}
+
+
+def _settings_of(model):
+    return {"kind": model.kind, "params": model.params, "reject_below": model.reject_below,
+            "features": model.features.to_dict()}
+
+
+def main(argv=None):
+    """``python -m ocrkit.models [--rebuild]``: check or rebuild the default model."""
+    parser = argparse.ArgumentParser(prog="python -m ocrkit.models", description=main.__doc__)
+    parser.add_argument("--rebuild", action="store_true",
+                        help="train the default model again and write data/models/default-svm.npz")
+    args = parser.parse_args(argv)
+    if not args.rebuild:
+        print(f"default model: {default_model()}")
+        return 0
+    report = rebuild_default_model()
+    old = report["old_accuracy"]
+    print(f"MNIST test accuracy: {report['accuracy']:.2%}"
+          + (f" (was {old:.2%})" if old is not None else " (no comparable model before)"))
+    if report["sha256"] == report["old_sha256"]:
+        print(f"bytes unchanged: sha256 {report['sha256']}")
+    else:
+        print(f"bytes changed: sha256 {report['old_sha256']} -> {report['sha256']}\n"
+              "Put the new SHA-256 into DEFAULT_MODEL_SHA256 (ocrkit/models.py) and "
+              "data/README.md.")
+    return 0
+
+
 if __name__ == "__main__":
-    # `python -m ocrkit.models` builds the default model's cache ahead of use.
-    print(f"default model ready: {default_model()}")
+    raise SystemExit(main())

@@ -1,5 +1,6 @@
 """Tests of ocrkit.models: model files round-trip exactly and bad files say what is wrong."""
 
+import hashlib
 import json
 import pickle
 import re
@@ -8,12 +9,22 @@ import zipfile
 import numpy as np
 import pytest
 
+import ocrkit.models as models_module
 from ocrkit import __version__
+from ocrkit._paths import DATA_DIR
 from ocrkit.classify import CLASSIFIER_KINDS, DigitClassifier
 from ocrkit.datasets import load_mnist
-from ocrkit.errors import ModelFileError, OcrkitError
+from ocrkit.errors import DataFileError, ModelFileError, OcrkitError
 from ocrkit.features import FeatureSettings
-from ocrkit.models import MODEL_FORMAT, load_model, save_model
+from ocrkit.models import (
+    DEFAULT_MODEL_SHA256,
+    MODEL_FORMAT,
+    default_model,
+    default_model_path,
+    default_settings,
+    load_model,
+    save_model,
+)
 
 
 @pytest.fixture(scope="module")
@@ -257,3 +268,45 @@ def test_an_svm_file_written_before_the_projection_loads_without_one(mnist, tmp_
 def test_model_file_errors_are_ocrkit_errors(tmp_path):
     with pytest.raises(OcrkitError):
         load_model(tmp_path / "nowhere.npz")
+
+
+# ---------------------------------------------------- the shipped default
+def test_the_shipped_default_model_has_the_current_default_settings():
+    # A change to the default features or SVM parameters must come with a
+    # rebuilt file (`make model`); a stale model would otherwise go on
+    # reading pages with the old features' meaning.
+    meta = read_meta(default_model_path())
+    assert meta["format"] == MODEL_FORMAT
+    shipped = {key: meta[key] for key in ("kind", "params", "reject_below", "features")}
+    assert shipped == json.loads(json.dumps(default_settings()))
+    assert meta["trained_on"] == {"mnist_train": 60000}
+
+
+def test_the_shipped_default_model_checksum_is_the_one_documented():
+    digest = hashlib.sha256(default_model_path().read_bytes()).hexdigest()
+    assert digest == DEFAULT_MODEL_SHA256
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    assert f"| default-svm.npz | {default_model_path().stat().st_size} | {digest} |" in readme
+
+
+def test_the_default_model_reads_mnist_as_benchmarked():
+    data = load_mnist(n_train=1, n_test=2000, seed=0)
+    assert (default_model().predict(data.x_test) == data.y_test).mean() >= 0.99
+
+
+def test_a_modified_default_model_file_is_refused(tmp_path, monkeypatch):
+    copy = tmp_path / "models" / "default-svm.npz"
+    copy.parent.mkdir()
+    copy.write_bytes(default_model_path().read_bytes()[:-10])
+    monkeypatch.setattr(models_module, "_default", None)
+    monkeypatch.setattr(models_module, "default_model_path", lambda: copy)
+    message = rf"^{re.escape(str(copy))}: checksum mismatch.*make model"
+    with pytest.raises(DataFileError, match=message):
+        models_module.default_model()
+
+
+def test_saving_the_same_model_twice_gives_the_same_bytes(models, tmp_path):
+    # No dates in the archive: a rebuilt model can be compared byte for byte.
+    first = save_model(models["svm"], tmp_path / "a.npz").read_bytes()
+    second = save_model(models["svm"], tmp_path / "b.npz").read_bytes()
+    assert first == second
