@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import OcrkitError
+from .preprocess import BINARIZE_METHODS
 
 EXIT_BAD_INPUT = 2
 
@@ -44,12 +45,12 @@ def _build_parser():
     read.add_argument("images", nargs="+", metavar="IMAGE",
                       help="PNG, JPEG, TIFF, BMP or WebP files")
     read.add_argument("--model", metavar="M", help="a model file from `ocrkit train` "
-                      "(default: HOG + SVM trained on MNIST, built once and cached)")
+                      "(default: HOG + SVM trained on MNIST, shipped with the kit)")
     read.add_argument("--out", metavar="DIR", default="out", help="output folder (default: out)")
     read.add_argument("--json", action="store_true", help="also print the JSON to stdout")
-    read.add_argument("--method", default="otsu",
-                      choices=["otsu", "sauvola", "adaptive_mean", "adaptive_gaussian", "fixed"],
-                      help="binarisation method (default: otsu after flattening the light)")
+    read.add_argument("--method", default="contrast", choices=BINARIZE_METHODS,
+                      help="binarisation method (default: contrast, ink decided by its "
+                           "contrast with the paper after flattening the light)")
     read.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                       help="pages read in parallel (default: all cores)")
 

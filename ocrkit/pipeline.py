@@ -25,7 +25,8 @@ import numpy as np
 from .classify import UNKNOWN
 from .features import extract_features
 from .normalize import normalize_digits
-from .preprocess import binarize, find_paper, flatten_illumination, to_grey
+from .paper import boxes_to_image, find_sheet, rectify
+from .preprocess import _writing_is_light, binarize, flatten_illumination, to_grey
 from .render import draw_annotations, draw_digits
 from .segment import connected_components, segment_digits
 
@@ -82,11 +83,7 @@ def working_scale(grey, *, digit_height=WORKING_DIGIT_HEIGHT):
     quick = grey
     for _ in range(_QUICK_HALVINGS):
         quick = cv2.resize(quick, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    # Plain Otsu: a blank page's noise only makes specks, which the
-    # ink-weighted height ignores, so binarize's guard against it is not needed.
-    _, ink = cv2.threshold(flatten_illumination(quick), 0, 1,
-                           cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    height = _typical_height(ink.view(bool))
+    height = _typical_height(binarize(flatten_illumination(quick)))
     if height == 0:
         return 1.0
     scale = digit_height * _QUICK_SCALE / height
@@ -120,19 +117,6 @@ def _resample(grey, scale):
     # still draws on every old one, and OpenCV's area averaging is eight
     # times slower at scales that are not 1/n.
     return cv2.resize(grey, size, interpolation=cv2.INTER_LINEAR)
-
-
-def _to_page(boxes, work_shape, page_shape):
-    """``x, y, w, h`` boxes of the working image in page pixels, covering the same area."""
-    boxes = np.asarray(boxes, float).reshape(-1, 4)
-    if work_shape == page_shape:
-        return boxes.astype(int)
-    (rows, cols), (page_rows, page_cols) = work_shape, page_shape
-    fx, fy = page_cols / cols, page_rows / rows
-    x0, y0 = np.floor(boxes[:, 0] * fx), np.floor(boxes[:, 1] * fy)
-    x1 = np.minimum(np.ceil((boxes[:, 0] + boxes[:, 2]) * fx), page_cols)
-    y1 = np.minimum(np.ceil((boxes[:, 1] + boxes[:, 3]) * fy), page_rows)
-    return np.stack([x0, y0, x1 - x0, y1 - y0], axis=1).astype(int)
 
 
 def format_lines(labels, line, number):
@@ -179,7 +163,13 @@ class PageReading:
         the annotated page shows them with a ``?``.
     scale : float
         The resolution the page was read at, relative to the image (see
-        :func:`working_scale`).
+        :func:`working_scale`), or to the sheet when it was straightened.
+    sheet : Sheet or None
+        The sheet of paper found in a photo (:func:`ocrkit.paper.find_sheet`);
+        None when the whole image is paper.
+    to_work : (3, 3) float ndarray
+        The homography from the image's pixels to the pixels of ``ink``
+        (straightening the sheet, then scaling).
     """
 
     image: np.ndarray
@@ -196,6 +186,8 @@ class PageReading:
     dropped: list = field(default_factory=list)
     guesses: np.ndarray | None = None
     scale: float = 1.0
+    sheet: object = None
+    to_work: np.ndarray = field(default_factory=lambda: np.eye(3))
 
     @property
     def lines(self):
@@ -237,7 +229,7 @@ class PageReading:
                 f"lines={self.lines!r})")
 
 
-def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, split=True,
+def read_page(image, *, model=None, method="contrast", flatten=True, merge=True, split=True,
               stroke_width=None, scale="auto", name=None):
     """Find and recognise the handwritten digits on a page.
 
@@ -247,7 +239,7 @@ def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, spl
         A file (read with :func:`ocrkit.imageio.read_image`) or an image array.
     model : DigitClassifier, optional
         The default is :func:`ocrkit.models.default_model` (HOG + SVM on MNIST).
-    method : {'otsu', 'sauvola', 'adaptive_mean', 'adaptive_gaussian', 'fixed'}
+    method : {'contrast', 'otsu', 'sauvola', 'adaptive_mean', 'adaptive_gaussian', 'fixed'}
         Binarisation (see :func:`ocrkit.preprocess.binarize`).
     flatten : bool
         Divide out uneven lighting first (:func:`ocrkit.preprocess.flatten_illumination`).
@@ -277,26 +269,31 @@ def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, spl
         from .models import default_model
 
         model = default_model()
-    page_grey = to_grey(image)
+    grey, sheet = _page_grey(image)
     if scale == "auto":
-        scale = working_scale(page_grey)
+        scale = working_scale(grey)
     elif not (isinstance(scale, int | float) and 0 < scale <= 1):
         raise ValueError(f"scale must be 'auto' or a number in (0, 1], got {scale!r}")
-    grey = _resample(page_grey, scale)
-    paper = find_paper(grey)
+    if sheet is not None and sheet.corners is not None:
+        # A sheet with a clear outline is straightened (and scaled) in one warp.
+        work, to_work = rectify(grey, sheet.corners, scale=scale)
+    else:
+        if sheet is not None:
+            # Only the sheet is read: what lies around it becomes paper.
+            grey = np.where(sheet.mask, grey, np.uint8(np.median(grey[sheet.mask])))
+        work = _resample(grey, scale)
+        to_work = np.diag([work.shape[1] / grey.shape[1], work.shape[0] / grey.shape[0], 1.0])
     if flatten:
-        grey = flatten_illumination(grey)
-    ink = binarize(grey, method=method)
-    if paper is not None:
-        ink &= paper
+        work = flatten_illumination(work)
+    ink = binarize(work, method=method)
 
     def scorer(masks):
         digits = normalize_digits(masks, stroke_width=stroke_width)
         return model.predict_confidence(digits)[1]
 
     found = segment_digits(ink, merge=merge, split=split, scorer=scorer)
-    boxes = _to_page(found.boxes, grey.shape, page_grey.shape)
-    dropped_boxes = _to_page([box for box, _ in found.dropped], grey.shape, page_grey.shape)
+    boxes = boxes_to_image(found.boxes, to_work, image.shape)
+    dropped_boxes = boxes_to_image([box for box, _ in found.dropped], to_work, image.shape)
     dropped = [(tuple(box.tolist()), reason)
                for box, (_, reason) in zip(dropped_boxes, found.dropped)]
     digits = normalize_digits(found.masks, stroke_width=stroke_width)
@@ -310,4 +307,17 @@ def read_page(image, *, model=None, method="otsu", flatten=True, merge=True, spl
                   else "no digits found: no ink of digit size (is the page dark all over?)")
     return PageReading(image, name, boxes, labels, confidence, found.line, found.number,
                        digits, ink, model.reject_below, notice, dropped, guesses,
-                       float(scale))
+                       float(scale), sheet, to_work)
+
+
+def _page_grey(image):
+    """The page in grey, dark ink on light paper, and the sheet found in it (or None).
+
+    A light sheet on a darker surface is written dark on light; otherwise
+    the writing decides (:func:`ocrkit.preprocess.to_grey`).
+    """
+    grey = to_grey(image, invert=False)
+    sheet = find_sheet(grey)
+    if sheet is None and _writing_is_light(grey):
+        grey = 255 - grey
+    return grey, sheet

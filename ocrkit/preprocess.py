@@ -19,6 +19,9 @@ size, and speck sizes follow the measured stroke width.
 import cv2
 import numpy as np
 
+from ._small import small_copy
+from .paper import find_sheet
+
 __all__ = [
     "BINARIZE_METHODS",
     "to_grey",
@@ -29,7 +32,7 @@ __all__ = [
     "remove_specks",
 ]
 
-BINARIZE_METHODS = ("fixed", "otsu", "adaptive_mean", "adaptive_gaussian", "sauvola")
+BINARIZE_METHODS = ("contrast", "fixed", "otsu", "adaptive_mean", "adaptive_gaussian", "sauvola")
 
 
 def _check_image(image, name="image"):
@@ -49,18 +52,8 @@ def _sample(image, side=256):
 
 
 def _shrink(grey, side=256):
-    """A copy about ``side`` pixels on its shorter side, for estimating the paper.
-
-    Every k-th pixel is taken first, as many as leave the copy at least
-    ``side`` pixels on its shorter side (cheap, and the paper is what matters
-    here, not thin strokes), then area-averaged to the final size.
-    """
-    rows, cols = grey.shape
-    step = max(1, min(rows, cols) // side)
-    coarse = np.ascontiguousarray(grey[::step, ::step])
-    shrink = min(1.0, side / min(coarse.shape))
-    size = (max(1, round(coarse.shape[1] * shrink)), max(1, round(coarse.shape[0] * shrink)))
-    return cv2.resize(coarse, size, interpolation=cv2.INTER_AREA)
+    """A copy about ``side`` pixels on its shorter side (see :func:`ocrkit._small.small_copy`)."""
+    return small_copy(grey, side)[0]
 
 
 def _odd(n, minimum=3):
@@ -76,8 +69,12 @@ def to_grey(image, *, invert="auto"):
     image : (M, N) or (M, N, 3) ndarray
         Grey or RGB image; floats are taken to be in [0, 1], uint16 is scaled.
     invert : {'auto', True, False}
-        ``'auto'`` inverts pages whose median is dark (white ink on a dark
-        background, as in MNIST), so that later stages always see dark ink.
+        ``'auto'`` inverts pages whose writing is lighter than what it is
+        written on (white ink on a dark background, as in MNIST), so that
+        later stages always see dark ink. It compares thin dark structures
+        with thin light ones (:func:`_writing_is_light`), not the overall
+        brightness: a white sheet on a dark desk is mostly dark, yet its
+        writing is dark on light.
 
     Returns
     -------
@@ -94,8 +91,39 @@ def to_grey(image, *, invert="auto"):
         else:
             image = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY)
     if invert == "auto":
-        invert = bool(np.median(_sample(image)) < 128)
+        invert = find_sheet(image) is None and _writing_is_light(image)
     return 255 - image if invert else np.ascontiguousarray(image)
+
+
+def _writing_is_light(grey):
+    """Whether the writing is lighter than what it is written on.
+
+    On a small copy, each pixel is compared with the median of a window
+    much wider than a stroke: the median is the local background (paper,
+    desk, a shadow), and writing is what stands out from it. Whichever way
+    the strong differences go, dark or light, is the way the page is
+    written. A sheet's edge on a dark desk stands out both ways at once, and
+    the paper inside a digit's loops is background like the rest, so
+    neither decides it. Callers first look for a light sheet on a darker
+    surface (:func:`ocrkit.paper.find_sheet`), which is written dark on
+    light: a desk's grain and highlights would outweigh a few thin digits.
+
+    Examples
+    --------
+    >>> page = np.full((200, 200), 220, np.uint8)
+    >>> page[50:150, 98:102] = 30                # a dark "1" on light paper
+    >>> _writing_is_light(page), _writing_is_light(255 - page)
+    (False, True)
+
+    """
+    small = _shrink(grey, 256)
+    background = cv2.medianBlur(small, _odd(min(small.shape) / 8))
+    difference = small.astype(np.int64) - background
+    # Squares, so that strong strokes outweigh the faint grain of the paper,
+    # which has as many light specks as dark ones.
+    light = np.square(np.maximum(difference, 0)).sum()
+    dark = np.square(np.minimum(difference, 0)).sum()
+    return bool(light > dark)
 
 
 def flatten_illumination(grey, *, scale=1 / 12):
@@ -196,7 +224,36 @@ def _paper_noise(grey):
     return level, max(1.4826 * mad, 1.0)
 
 
-def binarize(grey, *, method="otsu", threshold=127, block_size=None, k=0.2, offset=None):
+def _contrast_ink(grey, paper, noise):
+    """Ink by contrast with the paper: hysteresis between two relative thresholds.
+
+    The ink's own level is taken from what is clearly darker than the
+    paper (six noise deviations): its darkest tenth, the cores of the
+    strokes, since the rest holds their soft edges and any show-through
+    from the back of the sheet. A pixel is surely ink half-way from the
+    paper to that level, and possibly ink a third of the way; possible ink counts
+    only where it touches sure ink. Neither threshold comes closer to the
+    paper than its noise allows (6 and 3 deviations), so noise alone makes
+    no strokes, while a faint thin pen still has its sure core and keeps
+    its fainter edges.
+    """
+    dark = _sample(grey, 512)
+    dark = dark[dark < paper - 6.0 * noise]
+    if dark.size == 0:
+        return np.zeros(grey.shape, bool)
+    contrast = paper - float(np.percentile(dark, 10))
+    sure = grey < paper - max(6.0 * noise, 0.5 * contrast)
+    if not sure.any():
+        return sure
+    maybe = (grey < paper - max(3.0 * noise, contrast / 3.0)).view(np.uint8)
+    count, labels = cv2.connectedComponents(maybe, connectivity=8)
+    keep = np.zeros(count, bool)
+    keep[labels[sure]] = True
+    keep[0] = False
+    return keep[labels]
+
+
+def binarize(grey, *, method="contrast", threshold=127, block_size=None, k=0.2, offset=None):
     """Return the ink mask of a grey page.
 
     Parameters
@@ -204,7 +261,12 @@ def binarize(grey, *, method="otsu", threshold=127, block_size=None, k=0.2, offs
     grey : (M, N) uint8 ndarray
         Dark ink on light paper, ideally flattened
         (:func:`flatten_illumination`).
-    method : {'otsu', 'fixed', 'adaptive_mean', 'adaptive_gaussian', 'sauvola'}
+    method : {'contrast', 'otsu', 'fixed', 'adaptive_mean', 'adaptive_gaussian', 'sauvola'}
+        ``'contrast'`` (the default) decides ink by its contrast with the
+        paper: relative to the paper's own level and noise and to how dark
+        the ink is, with hysteresis (sure ink, and fainter ink where it
+        touches sure ink), so a thin grey pen on noisy grey paper and a
+        clean black-ink scan are read with the same setting;
         ``'fixed'`` uses ``threshold`` as it is (the original program's 127);
         ``'otsu'`` picks the threshold that best separates the histogram's two
         classes, but never one inside the paper's own noise, so that a blank
@@ -248,6 +310,8 @@ def binarize(grey, *, method="otsu", threshold=127, block_size=None, k=0.2, offs
     if method == "fixed":
         return grey < threshold
     paper, noise = _paper_noise(grey)
+    if method == "contrast":
+        return _contrast_ink(grey, paper, noise)
     if method == "otsu":
         otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         # Otsu always splits the histogram in two, even a blank page's paper

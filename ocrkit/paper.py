@@ -1,0 +1,325 @@
+"""Paper: find the sheet in a photo, and straighten it when its outline is clear.
+
+A phone photo of a note often shows the desk around it: leather, wood grain,
+fabric. Their texture binarises into thousands of specks, and the digits on
+a rotated or tilted sheet lean with it. :func:`find_sheet` looks for the sheet
+on a small copy of the photo:
+
+1. the ink is filtered away (a median over a window much wider than a pen
+   stroke), with the grain of the desk, so that only paper and
+   surroundings are left;
+2. the closed image is split in two brightness classes by Otsu's rule; if the
+   darker class is not much darker than the brighter one, there is no edge to
+   find (a scan, or a close crop that is all paper);
+3. the sheet is the largest bright region, with its holes filled (the
+   ink, a shadow inside the sheet); it must be mostly bright in the photo
+   itself and fill most of its convex hull (a sheet is solid and convex);
+4. if its outline is close to a quadrilateral, its four corners are returned,
+   and :func:`rectify` maps the sheet onto an upright rectangle; otherwise
+   the region itself is the mask of what may be read.
+
+Every size is a fraction of the image; no number of pixels is fixed.
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ._small import small_copy
+
+__all__ = ["Sheet", "find_sheet", "rectify", "boxes_to_image"]
+
+# The small copy the sheet is looked for in: its shorter side, in pixels.
+_SMALL_SIDE = 256
+# The surroundings must be at most this bright relative to the paper.
+_SURROUND_RATIO = 0.72
+# A sheet must cover this share of the image; one covering nearly all of it
+# leaves nothing worth masking.
+_MIN_SHARE, _MAX_SHARE = 0.08, 0.97
+# A quadrilateral fits when it and the region differ by less than this share.
+_QUAD_FIT = 0.06
+# A sheet's edge rises by at least this share of the paper's contrast with
+# its surroundings per pixel of the small copy (a step over at most about
+# ten pixels, 4 % of the image's shorter side).
+_MIN_SHARPNESS = 0.1
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The sheet of paper found in a photo.
+
+    Attributes
+    ----------
+    mask : (M, N) bool ndarray
+        The sheet's pixels (slightly inside its edge), in the image's pixels.
+    corners : (4, 2) float ndarray or None
+        Top-left, top-right, bottom-right and bottom-left corners ``(x, y)``
+        in the image's pixels when the outline is a clear quadrilateral;
+        None otherwise. "Top" is the side nearest to the image's top after
+        the smallest rotation that makes the sheet upright.
+    """
+
+    mask: np.ndarray
+    corners: np.ndarray | None = None
+
+    @property
+    def outline(self):
+        """(K, 2) int ndarray: the sheet's outline, for drawing."""
+        if self.corners is not None:
+            return np.round(self.corners).astype(np.int32)
+        contours, _ = cv2.findContours(self.mask.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                       cv2.CHAIN_APPROX_SIMPLE)
+        return max(contours, key=cv2.contourArea).reshape(-1, 2) if contours else np.zeros(
+            (0, 2), np.int32)
+
+
+def _fill_holes(region):
+    """A bool region with every hole filled (what the outer contour encloses)."""
+    contours, _ = cv2.findContours(region.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros(region.shape, np.uint8)
+    cv2.drawContours(filled, contours, -1, 1, thickness=cv2.FILLED)
+    return filled.astype(bool)
+
+
+def _edge_sharpness(smooth, region, contrast):
+    """Median steepness of the region's outline, as a share of the contrast per pixel.
+
+    A sheet's edge is a step, over a pixel or two; the edge of a pool of
+    light on paper (vignetting, a lamp) is a slope over a tenth of the image.
+    Outline points on the image border are no edge and are left out.
+    """
+    outline = max(cv2.findContours(region.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_NONE)[0], key=len).reshape(-1, 2)
+    rows, cols = region.shape
+    inside = ((outline[:, 0] > 0) & (outline[:, 0] < cols - 1)
+              & (outline[:, 1] > 0) & (outline[:, 1] < rows - 1))
+    if not inside.any() or contrast <= 0:
+        return 0.0
+    as_float = smooth.astype(np.float32)
+    # Sobel's 3x3 kernels weigh the differences by 8 in all.
+    slope = np.hypot(cv2.Sobel(as_float, cv2.CV_32F, 1, 0), cv2.Sobel(as_float, cv2.CV_32F, 0, 1))
+    # The steepest point next to each outline point: the outline runs on
+    # the region's last pixels, the step may be one pixel further out.
+    slope = cv2.dilate(slope / 8.0, np.ones((3, 3), np.uint8))
+    points = outline[inside]
+    return float(np.median(slope[points[:, 1], points[:, 0]]) / contrast)
+
+
+def _fit_sides(outline, quad):
+    """Corners where straight lines fitted to the four sides of an outline meet.
+
+    The corners of the outline itself are often rounded or eaten (a dark
+    marker in a corner, the median filter): each side is fitted by least
+    squares to the outline points along its middle 60 %, and neighbouring
+    sides are intersected.
+    """
+    nearest = [int(np.argmin(np.hypot(*(outline - corner).T))) for corner in quad]
+    order = np.argsort(nearest, kind="stable")
+    nearest, quad = [nearest[i] for i in order], quad[order]
+    lines = []
+    for k in range(4):
+        start, stop = nearest[k], nearest[(k + 1) % 4]
+        side = (outline[start:stop] if stop > start
+                else np.concatenate([outline[start:], outline[:stop]]))
+        trim = len(side) // 5
+        side = side[trim:len(side) - trim]
+        if len(side) < 2:
+            return quad.astype(np.float64)
+        vx, vy, x0, y0 = cv2.fitLine(side.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+    corners = []
+    for k in range(4):
+        (p, u), (q, v) = lines[k - 1], lines[k]
+        matrix = np.array([u, -v]).T
+        if abs(np.linalg.det(matrix)) < 1e-6:
+            return quad.astype(np.float64)
+        t = np.linalg.solve(matrix, q - p)[0]
+        corners.append(p + t * u)
+    return np.array(corners)
+
+
+def _order_corners(quad):
+    """Corners as top-left, top-right, bottom-right, bottom-left of the upright sheet."""
+    quad = np.asarray(quad, np.float64).reshape(4, 2)
+    centre = quad.mean(axis=0)
+    # Go round the centre, then start at the corner that makes the first
+    # side (the top) the one turned least from horizontal, on top.
+    angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
+    quad = quad[np.argsort(angles, kind="stable")]  # clockwise on screen
+    best, best_tilt = 0, np.inf
+    for start in range(4):
+        a, b = quad[start], quad[(start + 1) % 4]
+        tilt = abs(np.degrees(np.arctan2(b[1] - a[1], b[0] - a[0])))
+        if tilt < best_tilt:
+            best, best_tilt = start, tilt
+    return np.roll(quad, -best, axis=0)
+
+
+def find_sheet(grey):
+    """Find the sheet of paper in a photo that also shows what it lies on.
+
+    Parameters
+    ----------
+    grey : (M, N) uint8 ndarray
+        Dark ink on light paper (:func:`ocrkit.preprocess.to_grey`).
+
+    Returns
+    -------
+    sheet : Sheet or None
+        None when no sheet edge is seen: the whole image is paper (a scan, a
+        close crop), or nothing around the paper is clearly darker than it.
+
+    Examples
+    --------
+    >>> photo = np.full((300, 400), 60, np.uint8)   # a dark desk
+    >>> photo[50:250, 80:330] = 230                  # a sheet on it
+    >>> sheet = find_sheet(photo)
+    >>> corners = [[80, 50], [329, 50], [329, 249], [80, 249]]
+    >>> bool(np.abs(sheet.corners - corners).max() < 3)  # within a pixel or two
+    True
+    >>> find_sheet(np.full((300, 400), 230, np.uint8)) is None
+    True
+    """
+    grey = np.asarray(grey)
+    if grey.ndim != 2 or grey.dtype != np.uint8:
+        raise ValueError(f"grey must be (M, N) uint8, got {grey.shape} {grey.dtype}")
+    small, factor = small_copy(grey, _SMALL_SIDE)
+    # A median over a window of 1/20 of the image removes the ink (strokes
+    # cover less than half of any window that wide) and the grain and
+    # highlights of a textured desk, and keeps the sheet's edge in place.
+    size = max(3, round(min(small.shape) / 20)) | 1
+    smooth = cv2.medianBlur(small, size)
+    threshold, bright = cv2.threshold(smooth, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = bright.astype(bool)
+    if bright.all() or not bright.any():
+        return None
+    paper_level = float(np.median(smooth[bright]))
+    surround_level = float(np.median(smooth[~bright]))
+    if surround_level > _SURROUND_RATIO * paper_level:
+        return None
+    # Paper is smooth; a desk lit by a reflection can be as bright, but it
+    # keeps its grain. The grain is the median of the fine detail (what a
+    # slight blur removes) over the same window, which ignores thin ink.
+    detail = cv2.absdiff(small, cv2.GaussianBlur(small, (0, 0), 1.5))
+    grain = cv2.medianBlur(detail, size)
+    smooth_paper = bright & (grain <= 2 * np.median(grain[bright]) + 2)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(smooth_paper.astype(np.uint8),
+                                                               connectivity=4)
+    if count < 2:
+        return None
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    # The grain measure rises near the sheet's edge (the step is detail
+    # too): grow the smooth part back to the edge, within the bright pixels.
+    region = cv2.dilate((labels == largest).astype(np.uint8), np.ones((size, size), np.uint8))
+    region = _fill_holes(region.astype(bool) & bright)
+    share = region.mean()
+    if not _MIN_SHARE <= share <= _MAX_SHARE:
+        return None
+    # The surroundings must really surround: dark pixels along the border.
+    border = np.concatenate([region[0], region[-1], region[:, 0], region[:, -1]])
+    if border.mean() > 0.9:
+        return None
+    # A sheet is solid paper with thin writing on it, and convex: most of
+    # its own pixels are bright, and it fills most of its convex hull.
+    # Light strokes on a dark page, closed into blobs, are neither.
+    if (small[region] > threshold).mean() < 0.7:
+        return None
+    if _edge_sharpness(smooth, region, paper_level - surround_level) < _MIN_SHARPNESS:
+        return None
+    contour = max(cv2.findContours(region.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_SIMPLE)[0], key=cv2.contourArea)
+    hull = cv2.convexHull(contour)
+    if region.sum() < 0.8 * cv2.contourArea(hull):
+        return None
+    quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+    corners = None
+    region_area = float(region.sum())
+    if len(quad) == 4 and cv2.isContourConvex(quad):
+        quad = _fit_sides(contour.reshape(-1, 2), quad.reshape(4, 2))
+        quad_area = cv2.contourArea(quad.astype(np.float32))
+        if quad is not None and abs(quad_area - region_area) <= _QUAD_FIT * region_area:
+            # Corners in the image's pixels: the small copy's pixel centres
+            # map back through the scale factor.
+            corners = _order_corners((quad + 0.5) / factor - 0.5)
+    if corners is None:
+        # Read inside the convex hull: a sheet's outline is convex, and the
+        # hull also takes back the parts of it a dark shadow cut away.
+        region = np.zeros(region.shape, np.uint8)
+        cv2.drawContours(region, [hull], -1, 1, thickness=cv2.FILLED)
+    # Keep clear of the sheet's edge and the shadow along it.
+    margin = max(1, round(min(small.shape) / 100))
+    region = cv2.erode(region.astype(np.uint8), np.ones((2 * margin + 1,) * 2, np.uint8))
+    mask = cv2.resize(region, (grey.shape[1], grey.shape[0]),
+                      interpolation=cv2.INTER_NEAREST).astype(bool)
+    return Sheet(mask=mask, corners=corners)
+
+
+def rectify(grey, corners, *, scale=1.0):
+    """Map the quadrilateral sheet onto an upright rectangle.
+
+    Parameters
+    ----------
+    grey : (M, N) uint8 ndarray
+    corners : (4, 2) float array_like
+        Top-left, top-right, bottom-right, bottom-left, as :attr:`Sheet.corners`.
+    scale : float
+        Size of the result relative to the sheet's size in the image.
+
+    Returns
+    -------
+    upright : (H, W) uint8 ndarray
+        The sheet alone; ``W`` and ``H`` are its longer top/bottom and
+        left/right sides, times `scale`.
+    to_upright : (3, 3) float64 ndarray
+        The homography from image pixels to `upright`'s pixels.
+    """
+    corners = np.asarray(corners, np.float64).reshape(4, 2)
+    tl, tr, br, bl = corners
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)) * scale
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)) * scale
+    width, height = max(2, round(width)), max(2, round(height))
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]],
+                      np.float64)
+    to_upright = cv2.getPerspectiveTransform(corners.astype(np.float32),
+                                             target.astype(np.float32)).astype(np.float64)
+    # Paper-white outside the sheet, in case a corner was found a little inside.
+    upright = cv2.warpPerspective(grey, to_upright, (width, height), flags=cv2.INTER_LINEAR,
+                                  borderMode=cv2.BORDER_REPLICATE)
+    return upright, to_upright
+
+
+def boxes_to_image(boxes, to_work, image_shape):
+    """``x, y, w, h`` boxes of a working image in the original image's pixels.
+
+    Parameters
+    ----------
+    boxes : (K, 4) array_like
+        Boxes in the working image (rectified and/or resampled).
+    to_work : (3, 3) float ndarray
+        The homography from image pixels to working pixels.
+    image_shape : tuple
+        ``(rows, cols, ...)`` of the original image.
+
+    Returns
+    -------
+    boxes : (K, 4) int ndarray
+        The smallest boxes that hold each box's four corners mapped back,
+        clipped to the image.
+    """
+    boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
+    if len(boxes) == 0:
+        return np.zeros((0, 4), int)
+    x0, y0 = boxes[:, 0], boxes[:, 1]
+    x1, y1 = x0 + boxes[:, 2], y0 + boxes[:, 3]
+    corners = np.stack([np.stack([x0, y0], 1), np.stack([x1, y0], 1),
+                        np.stack([x1, y1], 1), np.stack([x0, y1], 1)], axis=1)
+    back = cv2.perspectiveTransform(corners.reshape(-1, 1, 2),
+                                    np.linalg.inv(to_work)).reshape(-1, 4, 2)
+    rows, cols = image_shape[:2]
+    left = np.clip(np.floor(back[..., 0].min(axis=1) + 1e-6), 0, cols)
+    top = np.clip(np.floor(back[..., 1].min(axis=1) + 1e-6), 0, rows)
+    right = np.clip(np.ceil(back[..., 0].max(axis=1) - 1e-6), 0, cols)
+    bottom = np.clip(np.ceil(back[..., 1].max(axis=1) - 1e-6), 0, rows)
+    return np.stack([left, top, right - left, bottom - top], axis=1).astype(int)
