@@ -16,9 +16,9 @@ number of pixels:
    at the thinnest columns near where the cuts should be, and if a scorer is
    given (a classifier's confidence), the cuts it likes best win, and only if
    it likes them better than the whole blob;
-7. reading order: digits chained into lines left to right by vertical overlap
-   with their left neighbour (so a slanted line stays one line), lines sorted
-   top to bottom, and digits grouped into numbers by the gaps between them.
+7. reading order (:mod:`ocrkit.reading`): digits chained into lines along
+   the page's direction of writing, and grouped into numbers by the gaps
+   of their line and of the page.
 """
 
 from dataclasses import dataclass, field
@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from .preprocess import estimate_stroke_width
+from .reading import reading_order
 
 __all__ = ["Segmentation", "connected_components", "segment_digits", "reading_order"]
 
@@ -281,110 +282,6 @@ def _split_blobs(masks, typical_width, scorer):
     return cuts
 
 
-def _number_gap(gaps, low=0.3, high=0.7, fallback=0.45):
-    """Gap (in digit heights) that separates numbers, learnt from the page.
-
-    Gaps inside numbers and between numbers form two groups; the threshold
-    that best separates them (Otsu's criterion on the sorted gaps), kept
-    within ``[low, high]`` digit heights.  Pages with no gap above ``low``
-    use ``fallback``.
-    """
-    gaps = np.sort(np.asarray(gaps, float))
-    if gaps.size < 2 or gaps[-1] <= low:
-        return fallback
-    best, best_score = fallback, -1.0
-    for i in range(1, gaps.size):
-        cut = (gaps[i - 1] + gaps[i]) / 2
-        if not low <= cut <= high:
-            continue
-        below, above = gaps[:i], gaps[i:]
-        score = below.size * above.size * (above.mean() - below.mean()) ** 2
-        if score > best_score:
-            best, best_score = cut, score
-    return best
-
-
-def reading_order(boxes, *, digit_height=None, number_gap=None):
-    """Order boxes into lines and numbers as a person would read them.
-
-    Parameters
-    ----------
-    boxes : (N, 4) array_like
-        ``x, y, w, h`` per digit, in any order.
-    digit_height : float, optional
-        Typical digit height; the median box height by default.
-    number_gap : float, optional
-        A horizontal gap wider than this many digit heights starts a new
-        number.  By default it is learnt from the page's gaps (between 0.3
-        and 0.7 digit heights).
-
-    Returns
-    -------
-    order : (N,) int ndarray
-        Indices of ``boxes`` in reading order.
-    line : (N,) int ndarray
-        Line index of each box in reading order.
-    number : (N,) int ndarray
-        Number index of each box in reading order, counted over the page.
-    """
-    boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
-    if len(boxes) == 0:
-        empty = np.zeros(0, int)
-        return empty, empty.copy(), empty.copy()
-    height = float(digit_height or np.median(boxes[:, 3]))
-    # Python floats: the loops below would spend most of their time on
-    # NumPy scalar arithmetic otherwise.
-    as_tuples = boxes.tolist()
-    lines = []  # each: list of indices, left to right
-    for i in np.argsort(boxes[:, 0], kind="stable").tolist():
-        x, y, w, h = as_tuples[i]
-        best, best_overlap = None, 0.0
-        for li, members in enumerate(lines):
-            last = as_tuples[members[-1]]
-            gap = x - (last[0] + last[2])
-            if gap > 2.0 * height:
-                continue
-            overlap = min(y + h, last[1] + last[3]) - max(y, last[1])
-            share = overlap / min(h, last[3])
-            if share > 0.5 and share > best_overlap:
-                best, best_overlap = li, share
-        if best is None:
-            lines.append([i])
-        else:
-            lines[best].append(i)
-    # Top to bottom by the centre of each line's first digit; lines whose first
-    # digits sit side by side (numbers far apart on one row) left to right,
-    # whichever is a pixel higher.
-    lines.sort(key=lambda m: (boxes[m[0], 1] + boxes[m[0], 3] / 2, boxes[m[0], 0]))
-    rows = []
-    for members in lines:
-        _, y, _, h = boxes[members[0]]
-        first = boxes[rows[-1][0][0]] if rows else None
-        if first is not None and (min(y + h, first[1] + first[3]) - max(y, first[1])
-                                  > 0.5 * min(h, first[3])):
-            rows[-1].append(members)
-        else:
-            rows.append([members])
-    lines = [m for row in rows for m in sorted(row, key=lambda m: boxes[m[0], 0])]
-    if number_gap is None:
-        gaps = [boxes[b, 0] - boxes[a, 0] - boxes[a, 2] for m in lines for a, b in zip(m, m[1:])]
-        number_gap = _number_gap(np.array(gaps) / height)
-    order, line_ids, number_ids = [], [], []
-    number = -1
-    for li, members in enumerate(lines):
-        previous = None
-        for i in members:
-            if previous is None or boxes[i, 0] - (boxes[previous, 0] + boxes[previous, 2]) > (
-                number_gap * height
-            ):
-                number += 1
-            order.append(i)
-            line_ids.append(li)
-            number_ids.append(number)
-            previous = i
-    return np.array(order, int), np.array(line_ids, int), np.array(number_ids, int)
-
-
 def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
                    max_height=2.5, number_gap=None, speck_area=1.5):
     """Find the digits in an ink mask.
@@ -508,6 +405,7 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
             final_masks.append(sub)
 
     final_boxes = np.array(final_boxes, int).reshape(-1, 4)
-    order, line, number = reading_order(final_boxes, digit_height=height, number_gap=number_gap)
+    order, line, number = reading_order(final_boxes, digit_height=height, number_gap=number_gap,
+                                        typical_width=typical_width)
     return Segmentation(final_boxes[order], [final_masks[i] for i in order], line, number,
                         height, stroke_width, dropped)
