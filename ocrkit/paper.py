@@ -7,7 +7,8 @@ on a small copy of the photo:
 
 1. the ink is filtered away (a median over a window much wider than a pen
    stroke), with the grain of the desk, so that only paper and
-   surroundings are left;
+   surroundings are left, and light that changes slowly (a shadow over
+   sheet and desk) is divided out;
 2. the closed image is split in two brightness classes by Otsu's rule; if the
    darker class is not much darker than the brighter one, there is no edge to
    find (a scan, or a close crop that is all paper);
@@ -191,6 +192,12 @@ def find_sheet(grey):
     # highlights of a textured desk, and keeps the sheet's edge in place.
     size = max(3, round(min(small.shape) / 20)) | 1
     smooth = cv2.medianBlur(small, size)
+    # Divide out light that changes over a sixth of the image (a shadow
+    # across sheet and desk alike): the sheet's edge is a step, and stays.
+    light = cv2.GaussianBlur(smooth.astype(np.float32), (0, 0), min(small.shape) / 6)
+    gain = float(light.mean()) / np.maximum(light, 1.0)
+    small = np.clip(small * gain, 0, 255).astype(np.uint8)
+    smooth = np.clip(smooth * gain, 0, 255).astype(np.uint8)
     threshold, bright = cv2.threshold(smooth, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = bright.astype(bool)
     if bright.all() or not bright.any():

@@ -224,24 +224,53 @@ def _paper_noise(grey):
     return level, max(1.4826 * mad, 1.0)
 
 
-def _contrast_ink(grey, paper, noise):
-    """Ink by contrast with the paper: hysteresis between two relative thresholds.
+# The ink's contrast must be this many noise deviations for pixels to be
+# decided one by one; below it the page is smoothed first.
+_CLEAR_CONTRAST = 10.0
 
-    The ink's own level is taken from what is clearly darker than the
-    paper (six noise deviations): its darkest tenth, the cores of the
-    strokes, since the rest holds their soft edges and any show-through
-    from the back of the sheet. A pixel is surely ink half-way from the
-    paper to that level, and possibly ink a third of the way; possible ink counts
-    only where it touches sure ink. Neither threshold comes closer to the
-    paper than its noise allows (6 and 3 deviations), so noise alone makes
-    no strokes, while a faint thin pen still has its sure core and keeps
-    its fainter edges.
+
+def _ink_contrast(grey, paper, noise):
+    """How much darker than the paper the cores of the strokes are (0: no ink).
+
+    From what is clearly darker than the paper (six noise deviations): its
+    darkest tenth, the cores of the strokes, since the rest holds their soft
+    edges and any show-through from the back of the sheet.
     """
     dark = _sample(grey, 512)
     dark = dark[dark < paper - 6.0 * noise]
-    if dark.size == 0:
+    return paper - float(np.percentile(dark, 10)) if dark.size else 0.0
+
+
+def _contrast_ink(grey, paper, noise):
+    """Ink by contrast with the paper: hysteresis between two relative thresholds.
+
+    A pixel is surely ink half-way from the paper to the ink's level
+    (:func:`_ink_contrast`), and possibly ink a third of the way; possible
+    ink counts only where it touches sure ink. Neither threshold comes
+    closer to the paper than its noise allows (6 and 3 deviations), so noise
+    alone makes no strokes, while a faint thin pen keeps its fainter edges.
+
+    When the ink stands less than :data:`_CLEAR_CONTRAST` noise deviations
+    from the paper (a phone's noise on grey paper, a thin pen), single
+    pixels cannot be trusted: the page is smoothed with a Gaussian one, two,
+    then three pixels wide, as far as the image's size allows, until the
+    ink stands clear of the noise that remains. Smoothing averages the
+    noise away faster than it fades a stroke a few pixels wide.
+    """
+    contrast = _ink_contrast(grey, paper, noise)
+    # Never smooth over more than 1/150 of the image: digits must keep their shape.
+    widest = min(grey.shape) / 150
+    sigma = 1.0
+    while contrast < _CLEAR_CONTRAST * noise and sigma <= min(3.0, widest):
+        smooth = cv2.GaussianBlur(grey, (0, 0), sigma)
+        smooth_paper, smooth_noise = _paper_noise(smooth)
+        smooth_contrast = _ink_contrast(smooth, smooth_paper, smooth_noise)
+        if smooth_contrast / smooth_noise <= contrast / noise:
+            break
+        grey, paper, noise, contrast = smooth, smooth_paper, smooth_noise, smooth_contrast
+        sigma += 1.0
+    if contrast == 0:
         return np.zeros(grey.shape, bool)
-    contrast = paper - float(np.percentile(dark, 10))
     sure = grey < paper - max(6.0 * noise, 0.5 * contrast)
     if not sure.any():
         return sure

@@ -29,6 +29,7 @@ import numpy as np
 
 from .preprocess import estimate_stroke_width
 from .reading import reading_order
+from .words import word_members
 
 __all__ = ["Segmentation", "connected_components", "segment_digits", "reading_order"]
 
@@ -322,15 +323,20 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     boxes = stats[:, :4].astype(int)
     ids = np.arange(1, len(stats) + 1)
     dropped = []
-    # Page borders, frames and shadows: ink spanning a large part of the page.
-    huge = (boxes[:, 2] > 0.5 * cols) | (boxes[:, 3] > 0.5 * rows)
-    # Solid dark regions cut by the image edge are the table or the shadow
-    # around a photographed sheet; pen strokes fill only part of their box.
+    # Not writing: solid dark regions cut by the image edge (the table or the
+    # shadow around a photographed sheet, a scanner's dark border), anything
+    # spanning nearly the whole image from its edge, and thin lines that
+    # span half of it (a table's grid, a frame). Pen strokes fill only part
+    # of their box; a digit filling most of a close crop stays.
     x, y, w, h = boxes.T
     at_edge = (x == 0) | (y == 0) | (x + w == cols) | (y + h == rows)
     fill = stats[:, cv2.CC_STAT_AREA] / np.maximum(w * h, 1)
-    huge |= at_edge & (fill > 0.6)
-    dropped += [(_plain(b), "page border or shadow") for b in boxes[huge]]
+    spans_half = (w > 0.5 * cols) | (h > 0.5 * rows)
+    border = at_edge & ((fill > 0.6) | (w > 0.9 * cols) | (h > 0.9 * rows))
+    grid = spans_half & ~border & (fill < 0.1)
+    dropped += [(_plain(b), "page border or shadow") for b in boxes[border]]
+    dropped += [(_plain(b), "table or frame lines") for b in boxes[grid]]
+    huge = border | grid
     boxes, ids = boxes[~huge], ids[~huge]
     if len(boxes) == 0:
         return _empty(0.0, dropped)
@@ -358,6 +364,16 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     else:
         groups = [[i] for i in range(len(boxes))]
     group_boxes = np.array([_union_box(boxes[g]) for g in groups])
+    # Words (printed or written) are set aside before the digits' height is
+    # measured: a form's many letters would otherwise set it. Letters are
+    # judged as components, before an i's dot makes its letter look tall.
+    letters = word_members(boxes)
+    in_word = np.array([letters[g].any() for g in groups], bool)
+    dropped += [(_plain(b), "part of a word") for b in group_boxes[in_word]]
+    groups = [g for g, word in zip(groups, in_word) if not word]
+    group_boxes = group_boxes[~in_word]
+    if len(group_boxes) == 0:
+        return _empty(stroke_width, dropped)
     height = _robust_height(group_boxes[:, 3], stroke_width)
     keep = []
     for g, box in zip(groups, group_boxes):

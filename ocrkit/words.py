@@ -1,0 +1,104 @@
+"""Words are not digits: tell runs of letters from numbers by their shape.
+
+A form or a page of notes holds words, printed or written, beside the
+digits. Their letters are recognised as digits with confidence ("o" as 0,
+"l" as 1, "s" as 5), so they must be set aside before classification, by
+what sets words apart from numbers:
+
+- letters of a word sit close together, closer than a fifth of their
+  height, on one row;
+- a word mixes letter heights: short ones (a, c, e, n, o, r, s) beside tall
+  ones (b, d, k, l, t, capitals), while the digits of a number are all about
+  as tall as each other.
+
+A run of at least three close neighbours in which at least two, and at least
+a third, are clearly shorter than the tallest is taken for a word, and its
+close neighbours on the row (a broken letter, a capital) join it.
+"""
+
+import numpy as np
+
+__all__ = ["word_members"]
+
+# Neighbours in a word are closer than this share of the taller one's height.
+_WORD_GAP = 0.2
+# A letter is "short" below this share of its word's tallest letter.
+_SHORT = 0.72
+
+
+def _neighbours(boxes, gap_share):
+    """(N, N) bool: j is i's close right-hand neighbour on the same row.
+
+    Close: the gap from i's right edge to j's left edge is at most
+    ``gap_share`` times the taller one's height (``gap_share`` may be an
+    (N, 1) array, one per i). Same row: their vertical extents share at
+    least 60 % of the shorter one.
+    """
+    x, y, w, h = boxes.T
+    gap = x[None, :] - (x + w)[:, None]
+    taller = np.maximum(h[:, None], h[None, :])
+    overlap = (np.minimum((y + h)[:, None], (y + h)[None, :])
+               - np.maximum(y[:, None], y[None, :]))
+    beside = (x[None, :] > (x + w / 2)[:, None]) & (gap <= gap_share * taller)
+    return beside & (overlap >= 0.6 * np.minimum(h[:, None], h[None, :]))
+
+
+def _runs(boxes):
+    """Groups of boxes chained to close neighbours on the same row (union-find)."""
+    n = len(boxes)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in np.argwhere(_neighbours(boxes, _WORD_GAP)):
+        parent[find(int(j))] = find(int(i))
+    runs = {}
+    for i in range(n):
+        runs.setdefault(find(i), []).append(i)
+    return list(runs.values())
+
+
+def word_members(boxes):
+    """Which boxes belong to runs shaped like words.
+
+    Parameters
+    ----------
+    boxes : (N, 4) array_like
+        ``x, y, w, h`` of candidate characters.
+
+    Returns
+    -------
+    in_word : (N,) bool ndarray
+
+    Examples
+    --------
+    >>> word = [(0, 10, 8, 20), (10, 18, 8, 12), (20, 18, 8, 12), (30, 10, 8, 20)]  # "late"
+    >>> number = [(0, 60, 10, 20), (13, 61, 10, 20), (26, 60, 10, 19)]              # "123"
+    >>> word_members(word + number).tolist()
+    [True, True, True, True, False, False, False]
+    """
+    boxes = np.asarray(boxes, float).reshape(-1, 4)
+    in_word = np.zeros(len(boxes), bool)
+    if len(boxes) < 3:
+        return in_word
+    for run in _runs(boxes):
+        if len(run) < 3:
+            continue
+        heights = boxes[run, 3]
+        short = heights < _SHORT * heights.max()
+        if short.sum() >= 2 and short.mean() >= 1 / 3:
+            in_word[run] = True
+    # A word's neighbours on its row join it a little further out: short
+    # letters stand further apart for their height than capitals do.
+    for _ in range(len(boxes)):
+        near = _neighbours(boxes, 1.5 * _WORD_GAP)
+        grown = (in_word | (near & in_word[:, None]).any(axis=0)
+                 | (near & in_word[None, :]).any(axis=1))
+        if (grown == in_word).all():
+            break
+        in_word = grown
+    return in_word
