@@ -274,7 +274,7 @@ def test_page_frame_and_ruled_lines_are_dropped_with_their_reason(mnist):
     np.testing.assert_array_equal(found.boxes, truth)
     assert len(found.dropped) == 3
     reasons = {tuple(int(v) for v in box): reason for box, reason in found.dropped}
-    assert reasons[paste(np.zeros_like(page), frame.astype(bool), 0, 0)] == "page border or shadow"
+    assert reasons[paste(np.zeros_like(page), frame.astype(bool), 0, 0)] == "table or frame lines"
     short = next(box for box in reasons if box[3] < 0.2 * height and box[1] < below[1] - height)
     assert reasons[short] == "ruled line"
 
