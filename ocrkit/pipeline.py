@@ -291,7 +291,13 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
         digits = normalize_digits(masks, stroke_width=stroke_width)
         return model.predict_confidence(digits)[1]
 
-    found = segment_digits(ink, merge=merge, split=split, scorer=scorer)
+    def saturation():
+        # Only asked for when the page has words: the colour of their ink.
+        colour = _saturation(image)
+        return None if colour is None else cv2.warpPerspective(
+            colour, to_work, ink.shape[::-1], flags=cv2.INTER_NEAREST)
+
+    found = segment_digits(ink, merge=merge, split=split, scorer=scorer, saturation=saturation)
     boxes = boxes_to_image(found.boxes, to_work, image.shape)
     dropped_boxes = boxes_to_image([box for box, _ in found.dropped], to_work, image.shape)
     dropped = [(tuple(box.tolist()), reason)
@@ -308,6 +314,13 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
     return PageReading(image, name, boxes, labels, confidence, found.line, found.number,
                        digits, ink, model.reject_below, notice, dropped, guesses,
                        float(scale), sheet, to_work)
+
+
+def _saturation(image):
+    """HSV saturation (0-255) of a colour image, or None for a grey one."""
+    if image.ndim != 3 or image.shape[2] < 3 or image.dtype != np.uint8:
+        return None
+    return cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2HSV)[..., 1]
 
 
 def _page_grey(image):

@@ -45,7 +45,8 @@ def writing_direction(centres, heights):
     -------
     angle : float
         The median direction from each digit to its nearest neighbour within
-        50 degrees of horizontal and four heights; 0 with no such pairs.
+        50 degrees of horizontal and four heights; 0 when fewer than three
+        digits have such a neighbour.
 
     Examples
     --------
@@ -69,7 +70,8 @@ def writing_direction(centres, heights):
     distance = np.where(usable, distance, np.inf)
     nearest = np.argmin(distance, axis=1)
     has = np.isfinite(distance[np.arange(len(centres)), nearest])
-    if not has.any():
+    # One or two pairs (a lone "08" on a form) say too little of the page.
+    if has.sum() < 3:
         return 0.0
     return float(np.median(angle[np.arange(len(centres)), nearest][has]))
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from .preprocess import estimate_stroke_width
 from .reading import reading_order
-from .words import word_members
+from .words import printed_ink, word_members
 
 __all__ = ["Segmentation", "connected_components", "segment_digits", "reading_order"]
 
@@ -107,6 +107,13 @@ def connected_components(ink):
     return labels, stats
 
 
+def _mean_per_label(labels, values, count):
+    """Mean of ``values`` over each label's pixels: (count + 1,) float, index = label."""
+    sums = np.bincount(labels.ravel(), weights=values.ravel(), minlength=count + 1)
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    return sums / np.maximum(sizes, 1)
+
+
 def _empty(stroke_width=0.0, dropped=()):
     zeros = np.zeros(0, int)
     return Segmentation(np.zeros((0, 4), int), [], zeros, zeros.copy(), 0.0, stroke_width,
@@ -174,7 +181,7 @@ def _merge_groups(boxes, height, max_height, max_width, max_gap):
     return list(groups.values())
 
 
-def _cut_candidates(profile, n_parts, typical_width, per_cut=4):
+def _cut_candidates(profile, n_parts, typical_width, per_cut=8):
     """Up to ``per_cut`` low-ink columns near each of the ``n_parts - 1`` ideal cuts."""
     width = len(profile)
     smooth = np.convolve(profile, np.ones(3) / 3, mode="same")
@@ -261,30 +268,36 @@ def _split_blobs(masks, typical_width, scorer):
     """Column ranges to cut each blob into (None: keep it whole).
 
     With a scorer, the blobs and all their candidate pieces are scored in
-    one call (a classifier's fixed cost is paid once per page, not per blob).
+    one call (a classifier's fixed cost is paid once per page, not per blob),
+    and a piece shared by several candidates (the same column range) is
+    scored once.
     """
     candidates = [_split_candidates(mask, typical_width, scored=scorer is not None)
                   for mask in masks]
     if scorer is None:
         return [_least_ink_cut(mask, found) if found else None
                 for mask, found in zip(masks, candidates)]
-    pieces, spans = [], []
-    for mask, found in zip(masks, candidates):
-        start = len(pieces)
-        if found:
-            pieces.append(mask)
-            pieces += [mask[:, a:b] for bounds in found for a, b in bounds]
-        spans.append((start, len(pieces)))
+    pieces, index = [], {}
+    for blob, (mask, found) in enumerate(zip(masks, candidates)):
+        for a, b in [(0, mask.shape[1])] + [span for bounds in found for span in bounds]:
+            if found and (blob, a, b) not in index:
+                index[blob, a, b] = len(pieces)
+                pieces.append(mask[:, a:b])
     scores = np.asarray(scorer(pieces), float) if pieces else np.zeros(0)
     cuts = []
-    for mask, found, (start, stop) in zip(masks, candidates, spans):
-        cuts.append(_best_cut(mask.shape[1], found, scores[start], scores[start + 1:stop],
-                              typical_width) if found else None)
+    for blob, (mask, found) in enumerate(zip(masks, candidates)):
+        if not found:
+            cuts.append(None)
+            continue
+        width = mask.shape[1]
+        piece_scores = scores[[index[blob, a, b] for bounds in found for a, b in bounds]]
+        cuts.append(_best_cut(width, found, scores[index[blob, 0, width]], piece_scores,
+                              typical_width))
     return cuts
 
 
 def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
-                   max_height=2.5, number_gap=None, speck_area=1.5):
+                   max_height=2.5, number_gap=None, speck_area=1.5, saturation=None):
     """Find the digits in an ink mask.
 
     Parameters
@@ -307,6 +320,11 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     speck_area : float
         Components smaller than this many squared stroke widths are specks
         (a round dot as wide as the pen has about 0.8).
+    saturation : (M, N) uint8 ndarray or callable, optional
+        Colour saturation of the page (0-255), or a function that returns it
+        (or None), called only if the page has words: for telling a form's
+        printed numbers and letters from what is written on it in a
+        coloured pen (:func:`ocrkit.words.printed_ink`).
 
     Returns
     -------
@@ -370,6 +388,15 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     letters = word_members(boxes)
     in_word = np.array([letters[g].any() for g in groups], bool)
     dropped += [(_plain(b), "part of a word") for b in group_boxes[in_word]]
+    if callable(saturation) and in_word.any():
+        saturation = saturation()
+    if saturation is not None and not callable(saturation) and in_word.any():
+        ink_colour = _mean_per_label(labels, saturation, len(stats))
+        group_colour = np.array([ink_colour[ids[g]].mean() for g in groups]) / 255.0
+        printed = ~in_word & printed_ink(group_colour, words=group_colour[in_word])
+        dropped += [(_plain(b), "printed: in the ink of the page's words")
+                    for b in group_boxes[printed]]
+        in_word |= printed
     groups = [g for g, word in zip(groups, in_word) if not word]
     group_boxes = group_boxes[~in_word]
     if len(group_boxes) == 0:

@@ -14,11 +14,17 @@ what sets words apart from numbers:
 A run of at least three close neighbours in which at least two, and at least
 a third, are clearly shorter than the tallest is taken for a word, and its
 close neighbours on the row (a broken letter, a capital) join it.
+
+On a colour photo, the ink tells more: a printed form is printed in black,
+and filled in with a coloured pen. When the page's words are in grey ink and
+some candidates are in a clearly coloured one, the grey candidates are in
+the printer's ink (:func:`printed_ink`): the numbers and letters of the form
+itself. A page written in black pen has no such split, and keeps all.
 """
 
 import numpy as np
 
-__all__ = ["word_members"]
+__all__ = ["word_members", "printed_ink"]
 
 # Neighbours in a word are closer than this share of the taller one's height.
 _WORD_GAP = 0.2
@@ -102,3 +108,43 @@ def word_members(boxes):
             break
         in_word = grown
     return in_word
+
+
+# A candidate's ink is "clearly coloured" this much more saturated than the words'.
+_COLOURED = 0.2
+
+
+def printed_ink(saturation, words):
+    """Which candidates are in the same (grey) ink as the page's words.
+
+    Parameters
+    ----------
+    saturation : (N,) float array_like
+        Mean colour saturation (HSV's S, 0-1) of each candidate's ink.
+    words : (K,) float array_like
+        The same for the ink of the words found on the page.
+
+    Returns
+    -------
+    printed : (N,) bool ndarray
+        True for candidates nearer the words' saturation than the coloured
+        ink's, when the words are grey and some candidates are clearly
+        coloured; all False otherwise.
+
+    Examples
+    --------
+    >>> printed_ink([0.1, 0.7, 0.65, 0.15], words=[0.1, 0.12])   # black print, pink pen
+    array([ True, False, False,  True])
+    >>> printed_ink([0.1, 0.15], words=[0.1]).any()               # all black
+    np.False_
+    """
+    saturation = np.asarray(saturation, float).ravel()
+    words = np.asarray(words, float).ravel()
+    printed = np.zeros(saturation.shape, bool)
+    if words.size == 0 or saturation.size == 0:
+        return printed
+    word_level = float(np.median(words))
+    coloured = saturation[saturation > word_level + _COLOURED]
+    if coloured.size == 0 or word_level > 1 - 2 * _COLOURED:
+        return printed
+    return saturation < (word_level + float(np.median(coloured))) / 2
