@@ -1,13 +1,13 @@
 """Pages with ground truth: detection, digits and lines, for the kit and the original.
 
 A page's truth is a JSON file in the schema of ``ocrkit read --json``, next
-to its image.  A found box counts as a detection of a true digit when their
-intersection over union is at least 0.5; boxes are paired one to one,
-greedily, highest overlap first.
+to its image (:class:`ocrkit.evaluate.PageTruth`).  A found box counts as a
+detection of a true digit when their intersection over union is at least 0.5;
+boxes are paired one to one, greedily, highest overlap first
+(:func:`ocrkit.evaluate.score_page`).
 """
 
 import importlib
-import json
 import time
 import tracemalloc
 from functools import partial
@@ -18,49 +18,61 @@ from tqdm.auto import tqdm
 
 from ocrkit.classify import DigitClassifier
 from ocrkit.errors import OcrkitError
-from ocrkit.evaluate import match_boxes
+from ocrkit.evaluate import PageTruth, match_boxes, score_page
 from ocrkit.pipeline import read_page
 
 
-def _line_scores(truth_lines, found_lines):
-    """Share of true lines read exactly, in order; and the same ignoring spaces."""
+def _lines_without_spaces(truth_lines, found_lines):
+    """Share of true lines whose digits are read exactly, in order, spaces ignored."""
     if not truth_lines:
-        return float("nan"), float("nan")
-    exact = sum(i < len(found_lines) and found_lines[i] == t for i, t in enumerate(truth_lines))
-    loose = sum(i < len(found_lines) and found_lines[i].replace(" ", "") == t.replace(" ", "")
-                for i, t in enumerate(truth_lines))
-    return exact / len(truth_lines), loose / len(truth_lines)
+        return float("nan")
+    return sum(i < len(found_lines) and found_lines[i].replace(" ", "") == t.replace(" ", "")
+               for i, t in enumerate(truth_lines)) / len(truth_lines)
 
 
 def score_reading(truth, reading):
     """Detection, digit and line scores of a :class:`~ocrkit.pipeline.PageReading`.
 
+    The counts are :func:`ocrkit.evaluate.score_page`'s.
+
+    Parameters
+    ----------
+    truth : dict or PageTruth
+        The page's truth.
+    reading : PageReading
+
     Returns
     -------
     dict
-        ``recall`` and ``precision`` of the boxes, ``digit_accuracy`` over the
-        matched boxes (a rejected digit counts as wrong), ``line_accuracy``
-        (lines equal to the truth's, in order) and ``line_accuracy_digits``
-        (the same with spaces removed), and the counts.
+        ``truth_digits``, ``found`` (boxes found), ``matched`` (true digits
+        found), ``right``, ``extra`` (boxes that are no true digit's);
+        ``recall`` (matched / truth_digits) and ``precision`` (matched /
+        found) of the boxes; ``digit_accuracy`` (right / matched: of the
+        digits found, the share read right; a rejected digit is wrong);
+        ``page_accuracy`` (right / truth_digits); ``line_accuracy`` (lines
+        equal to the truth's, in order) and ``line_accuracy_digits`` (the
+        same with spaces removed).
     """
-    truth_boxes = [d["box"] for d in truth["digits"]]
-    truth_labels = [d["label"] for d in truth["digits"]]
-    pairs = match_boxes(truth_boxes, reading.boxes)
-    labelled = [(t, f) for t, f in pairs if truth_labels[t] is not None]
-    right = sum(int(reading.labels[f]) == int(truth_labels[t]) for t, f in labelled)
-    exact, loose = _line_scores(truth.get("lines", []), reading.lines)
-    n_truth, n_found = len(truth_boxes), len(reading.boxes)
+    if not isinstance(truth, PageTruth):
+        truth = PageTruth.from_json(truth)
+    score = score_page(truth, reading)
+    nan = float("nan")
     return {
-        "truth_digits": n_truth, "found": n_found, "matched": len(pairs),
-        "recall": len(pairs) / n_truth if n_truth else float("nan"),
-        "precision": len(pairs) / n_found if n_found else float("nan"),
-        "digit_accuracy": right / len(labelled) if labelled else float("nan"),
-        "line_accuracy": exact, "line_accuracy_digits": loose,
+        "truth_digits": score.truth_digits, "found": score.detections, "matched": score.found,
+        "right": score.right, "extra": score.extra,
+        "recall": score.recall, "precision": score.precision,
+        "digit_accuracy": score.right / score.found if score.found else nan,
+        "page_accuracy": score.accuracy,
+        "line_accuracy": score.lines_right / score.truth_lines if score.truth_lines else nan,
+        "line_accuracy_digits": _lines_without_spaces(truth.lines, reading.lines),
     }
 
 
 def find_pages(folder):
     """Bundled pages: (name, truth dict, image path) for every readable ``*.json``.
+
+    Each truth is checked by :meth:`ocrkit.evaluate.PageTruth.load` and given
+    as its ``to_json()`` dict.
 
     Returns
     -------
@@ -72,16 +84,16 @@ def find_pages(folder):
     pages, problems = [], []
     for json_path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
-            truth = json.loads(json_path.read_text(encoding="utf-8"))
-            image_path = json_path.parent / truth["image"]
-            truth["digits"], truth["lines"]  # noqa: B018 - both keys are required
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            problems.append(f"{json_path.name}: not a ground-truth file ({exc})")
+            truth = PageTruth.load(json_path)
+        except OcrkitError as exc:
+            problems.append(str(exc))
             continue
-        if not image_path.is_file():
-            problems.append(f"{json_path.name}: its image {image_path.name} is missing")
+        image_path = json_path.parent / truth.image
+        if not truth.image or not image_path.is_file():
+            problems.append(f"{json_path.name}: its image {truth.image or '(not named)'} "
+                            "is missing")
             continue
-        pages.append((json_path.stem, truth, image_path))
+        pages.append((json_path.stem, truth.to_json(), image_path))
     return pages, problems
 
 

@@ -7,10 +7,12 @@ sample in their own hand, and a classifier retrained with those samples reads
 the digits they did *not* correct better too.
 
 Scoring a reading against a page's ground truth (a JSON file in the schema of
-``ocrkit read --json``, next to each bundled page):
+``ocrkit read --json``, next to each bundled page).  The truth and the scores
+are :class:`ocrkit.evaluate.PageTruth` and :func:`ocrkit.evaluate.score_page`;
+these are their dict forms, as the notebooks print them:
 
 :func:`load_truth`
-    the truth of a page.
+    the truth of a page, checked, as a dict.
 :func:`match_boxes` and :func:`true_labels`
     which found box is which true digit: boxes are paired one to one, highest
     intersection over union first, if it is at least 0.5.
@@ -37,14 +39,13 @@ Correcting:
 Every number these functions return is a plain Python ``int`` or ``float``.
 """
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from .classify import UNKNOWN
-from .evaluate import IOU_MATCH, match_boxes
+from .evaluate import IOU_MATCH, PageTruth, match_boxes
+from .evaluate import score_page as _score_page
 
 __all__ = [
     "IOU_MATCH",
@@ -62,9 +63,12 @@ __all__ = [
 ]
 
 
+def _truth(truth):
+    return truth if isinstance(truth, PageTruth) else PageTruth.from_json(truth)
+
 
 def load_truth(path):
-    """Read a page's ground truth.
+    """Read a page's ground truth, checked, as a dict.
 
     Parameters
     ----------
@@ -75,29 +79,19 @@ def load_truth(path):
     Returns
     -------
     truth : dict
-        With ``digits`` (a list of ``{"box": [x, y, w, h], "label": int}``)
-        and ``lines`` (the text of each line).
+        ``image``, ``size``, ``digits`` (a list of ``{"box": [x, y, w, h],
+        "label": int, "confidence": 1.0, "line": int, "number": int}``) and
+        ``lines`` (the text of each line): the
+        :meth:`ocrkit.evaluate.PageTruth.to_json` of
+        :meth:`ocrkit.evaluate.PageTruth.load`.
 
     Raises
     ------
-    FileNotFoundError
-        If there is no truth file.
-    ValueError
-        If the file is not a page's truth.
+    DataFileError
+        If there is no truth file, or it is not a page's truth (the message
+        names the file, the digit and the problem).
     """
-    path = Path(path)
-    if path.suffix.lower() != ".json":
-        path = path.with_suffix(".json")
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no ground-truth file (a page's truth is the JSON "
-                                "that `ocrkit read --json` writes, with the labels corrected)")
-    truth = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(truth, dict) or not isinstance(truth.get("digits"), list) or not all(
-            isinstance(d, dict) and "box" in d and "label" in d for d in truth["digits"]):
-        raise ValueError(f"{path}: not a page's truth (expected a 'digits' list of "
-                         "{'box': [x, y, w, h], 'label': ...})")
-    truth.setdefault("lines", [])
-    return truth
+    return PageTruth.load(path).to_json()
 
 
 def true_labels(reading, truth, *, threshold=IOU_MATCH):
@@ -107,7 +101,7 @@ def true_labels(reading, truth, *, threshold=IOU_MATCH):
     ----------
     reading : PageReading
         From :func:`ocrkit.pipeline.read_page` (anything with ``boxes``).
-    truth : dict
+    truth : dict or PageTruth
         From :func:`load_truth`.
     threshold : float
         Smallest intersection over union of a found and a true box.
@@ -118,22 +112,25 @@ def true_labels(reading, truth, *, threshold=IOU_MATCH):
         One per found box; -1 for a box that is no true digit (or a true
         digit without a label).
     """
-    boxes = [d["box"] for d in truth["digits"]]
+    truth = _truth(truth)
     labels = np.full(len(reading.boxes), UNKNOWN, dtype=int)
-    for t, f in match_boxes(boxes, reading.boxes, threshold=threshold):
-        label = truth["digits"][t]["label"]
-        if label is not None:
-            labels[f] = int(label)
+    for t, f in match_boxes(truth.boxes, reading.boxes, threshold=threshold):
+        labels[f] = int(truth.labels[t])
     return labels
 
 
 def score_page(reading, truth, *, threshold=IOU_MATCH):
-    """How well a reading matches a page's truth.
+    """How well a reading matches a page's truth, as a dict.
+
+    The counts are :func:`ocrkit.evaluate.score_page`'s (which takes the
+    truth first and returns a :class:`~ocrkit.evaluate.PageScore`); true and
+    found boxes are paired one to one, highest intersection over union
+    first, if it is at least `threshold`.
 
     Parameters
     ----------
     reading : PageReading
-    truth : dict
+    truth : dict or PageTruth
         From :func:`load_truth`.
     threshold : float
         Smallest intersection over union of a found and a true box.
@@ -141,37 +138,28 @@ def score_page(reading, truth, *, threshold=IOU_MATCH):
     Returns
     -------
     scores : dict
-        ``truth_digits``, ``found``, ``matched`` (found boxes that are a true
-        digit's), ``read_right`` (matched digits read as their true label; a
-        rejected digit is wrong), ``recall`` (matched / truth_digits),
-        ``precision`` (matched / found), ``accuracy`` (read_right / matched),
+        ``truth_digits``, ``found`` (boxes found), ``matched`` (found boxes
+        that are a true digit's), ``read_right`` (matched digits read as their
+        true label; a rejected digit is wrong), ``recall`` (matched /
+        truth_digits), ``precision`` (matched / found), ``accuracy``
+        (read_right / matched: of the digits found, the share read right),
         ``page_accuracy`` (read_right / truth_digits: every true digit found
-        and read right), ``lines_right`` (lines equal to the truth's, in
-        order) and ``lines``.  Shares are NaN when their count is zero.
+        and read right; the :attr:`~ocrkit.evaluate.PageScore.accuracy` of
+        the page), ``lines_right`` (lines equal to the truth's, in order) and
+        ``lines``.  Shares are NaN when their count is zero.
     """
-    digits = truth["digits"]
-    pairs = match_boxes([d["box"] for d in digits], reading.boxes, threshold=threshold)
-    right = sum(digits[t]["label"] is not None and int(reading.labels[f]) == int(digits[t]["label"])
-                for t, f in pairs)
-    lines = list(truth.get("lines", []))
-    found_lines = list(reading.lines)
-    n_truth, n_found, n_matched = len(digits), len(reading.boxes), len(pairs)
-
-    def share(count, total):
-        return count / total if total else float("nan")
-
+    score = _score_page(_truth(truth), reading, threshold=threshold)
     return {
-        "truth_digits": n_truth,
-        "found": int(n_found),
-        "matched": n_matched,
-        "read_right": int(right),
-        "recall": share(n_matched, n_truth),
-        "precision": share(n_matched, n_found),
-        "accuracy": share(right, n_matched),
-        "page_accuracy": share(right, n_truth),
-        "lines_right": sum(i < len(found_lines) and found_lines[i] == line
-                           for i, line in enumerate(lines)),
-        "lines": len(lines),
+        "truth_digits": score.truth_digits,
+        "found": score.detections,
+        "matched": score.found,
+        "read_right": score.right,
+        "recall": score.recall,
+        "precision": score.precision,
+        "accuracy": score.right / score.found if score.found else float("nan"),
+        "page_accuracy": score.accuracy,
+        "lines_right": score.lines_right,
+        "lines": score.truth_lines,
     }
 
 
@@ -266,7 +254,7 @@ def corrections_from_truth(reading, truth, *, among=None, threshold=IOU_MATCH):
     Parameters
     ----------
     reading : PageReading
-    truth : dict
+    truth : dict or PageTruth
         From :func:`load_truth`.
     among : sequence of int, optional
         Only these digits (those shown to the learner); all by default.

@@ -19,6 +19,7 @@ from ocrkit.correct import (
     true_labels,
 )
 from ocrkit.datasets import load_mnist
+from ocrkit.errors import DataFileError
 from ocrkit.pipeline import PageReading, read_page
 
 
@@ -36,7 +37,10 @@ def make_reading(boxes, labels, confidence=None, digits=None, *, line=None, numb
 
 
 def truth_of(boxes, labels, lines=()):
-    return {"digits": [{"box": list(b), "label": label} for b, label in zip(boxes, labels)],
+    """A page's truth in the schema PageTruth writes: every digit on line 0, one number."""
+    return {"image": "page.png", "size": [400, 200],
+            "digits": [{"box": list(b), "label": label, "confidence": 1.0, "line": 0, "number": 0}
+                       for b, label in zip(boxes, labels)],
             "lines": list(lines)}
 
 
@@ -113,11 +117,22 @@ def test_load_truth_finds_the_json_next_to_the_image(tmp_path):
 
 
 def test_load_truth_says_what_is_wrong(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no ground-truth file"):
+    with pytest.raises(DataFileError, match="missing.json: no ground-truth file"):
         load_truth(tmp_path / "missing.jpg")
     (tmp_path / "bad.json").write_text(json.dumps({"digits": [{"box": [0, 0, 1, 1]}]}))
-    with pytest.raises(ValueError, match="not a page's truth"):
+    with pytest.raises(DataFileError, match=r"bad.json: digit 0: expected \{'box'"):
         load_truth(tmp_path / "bad.json")
+    (tmp_path / "list.json").write_text("[]")
+    with pytest.raises(DataFileError, match="list.json: not a page's truth"):
+        load_truth(tmp_path / "list.json")
+
+
+def test_score_page_takes_a_truth_dict_with_only_boxes_and_labels():
+    # As notebook 06 builds one for a rescaled page: no lines, no line numbers.
+    boxes = [[0, 0, 10, 10], [20, 0, 10, 10]]
+    truth = {"digits": [{"box": b, "label": label} for b, label in zip(boxes, [1, 2])]}
+    scores = score_page(make_reading(boxes, [1, 5]), truth)
+    assert (scores["matched"], scores["read_right"], scores["lines"]) == (2, 1, 0)
 
 
 def test_bundled_pages_score_as_the_benchmark_does():

@@ -1,18 +1,30 @@
-"""Tests of ocrkit.evaluate on labels whose answers are known by construction."""
+"""Tests of ocrkit.evaluate on labels and pages whose answers are known by construction."""
+
+import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from ocrkit._paths import DATA_DIR
 from ocrkit.classify import DigitClassifier
 from ocrkit.datasets import load_mnist
+from ocrkit.errors import DataFileError
 from ocrkit.evaluate import (
+    PageTruth,
     accuracy,
+    box_coverage,
+    box_iou,
     confusion_matrix,
     error_indices,
     format_table,
     most_confused,
     per_class_accuracy,
+    score_page,
 )
+from ocrkit.pipeline import PageReading
+
+BUNDLED_TRUTHS = sorted((DATA_DIR / "handwriting").glob("*.json"))
 
 
 def test_accuracy_counts_right_answers_and_rejections_as_wrong():
@@ -125,3 +137,164 @@ def test_format_table_shows_nan_strings_and_bools():
 def test_format_table_refuses_a_list():
     with pytest.raises(ValueError, match="dict of row name"):
         format_table([{"a": 1}])
+
+
+# ------------------------------------------------------------------ boxes
+
+def test_box_coverage_is_the_share_of_the_first_box_covered():
+    small, large = [10, 10, 10, 10], [0, 0, 40, 40]
+    assert box_coverage([small], [large]).tolist() == [[1.0]]
+    assert box_coverage([large], [small]).tolist() == [[100 / 1600]]
+    # The intersection over union of the same pair is the smaller share.
+    assert box_iou([small], [large]).tolist() == [[100 / 1600]]
+    assert box_coverage(np.zeros((0, 4)), [small]).shape == (0, 1)
+
+
+# ------------------------------------------------------------- page truth
+
+def a_truth():
+    """Two lines: '12 3' and '45'; digits 30 px apart, 10x20 boxes."""
+    boxes = [[0, 0, 10, 20], [30, 0, 10, 20], [90, 0, 10, 20], [0, 50, 10, 20], [30, 50, 10, 20]]
+    return PageTruth("page.png", (200, 100), boxes, [1, 2, 3, 4, 5], [0, 0, 0, 1, 1],
+                     [0, 0, 1, 2, 2], ["12 3", "45"])
+
+
+def reading_of(truth, *, labels=None, line=None, number=None, boxes=None):
+    """A PageReading with the truth's boxes and grouping unless given."""
+    boxes = np.asarray(truth.boxes if boxes is None else boxes).reshape(-1, 4)
+    k = len(boxes)
+    labels = np.asarray(truth.labels if labels is None else labels)
+    line = np.asarray(truth.line if line is None else line)
+    number = np.asarray(truth.number if number is None else number)
+    return PageReading(np.full((100, 200), 255, np.uint8), "page.png", boxes, labels,
+                       np.ones(k), line, number, np.zeros((k, 28, 28), np.uint8),
+                       np.zeros((100, 200), bool))
+
+
+@pytest.mark.parametrize("path", BUNDLED_TRUTHS, ids=lambda p: p.stem)
+def test_bundled_truth_files_load_and_save_byte_for_byte(path, tmp_path):
+    truth = PageTruth.load(path)
+    assert truth.boxes.shape == (len(truth), 4) and truth.boxes.dtype == np.int64
+    assert (truth.labels >= 0).all() and (truth.line >= 0).all()
+    assert truth.image == path.with_suffix(".jpg").name
+    assert truth.save(tmp_path / path.name).read_bytes() == path.read_bytes()
+    # The image next to the truth finds it too.
+    assert PageTruth.load(path.with_suffix(".jpg")).to_json() == truth.to_json()
+
+
+def test_page_truth_round_trips_unknown_labels_and_lines(tmp_path):
+    truth = PageTruth.from_json({"digits": [{"box": [1, 2, 3, 4], "label": None}]})
+    assert truth.labels.tolist() == [-1] and truth.line.tolist() == [-1]
+    assert truth.size is None and truth.lines == ()
+    again = PageTruth.load(truth.save(tmp_path / "t.json"))
+    assert again.to_json() == truth.to_json()
+    assert again.to_json()["digits"][0]["label"] is None
+
+
+def test_page_truth_arrays_are_read_only():
+    truth = a_truth()
+    with pytest.raises(ValueError, match="read-only"):
+        truth.labels[0] = 7
+
+
+@pytest.mark.parametrize("data, match", [
+    ([], "not a page's truth"),
+    ({"lines": []}, "not a page's truth"),
+    ({"digits": [{"box": [0, 0, 5, 5]}]}, r"digit 0: expected \{'box'"),
+    ({"digits": [{"box": [0, 0, 5], "label": 1}]}, "digit 0: a box must be 4 integers"),
+    ({"digits": [{"box": [0, 0, 5, -1], "label": 1}]}, "digit 0: a box must be"),
+    ({"digits": [{"box": [0, 0, 5.5, 5], "label": 1}]}, "digit 0: a box must be"),
+    ({"digits": [{"box": [0, 0, 5, 5], "label": 10}]}, "'label' must be a digit 0-9 or null"),
+    ({"digits": [{"box": [0, 0, 5, 5], "label": "3"}]}, "'label' must be a digit"),
+    ({"digits": [{"box": [0, 0, 5, 5], "label": 3, "line": "0"}]}, "'line' must be an integer"),
+    ({"digits": [], "lines": "12"}, "'lines' must be a list of strings"),
+    ({"digits": [], "size": [10]}, r"'size' must be \[width, height\]"),
+    ({"digits": [], "image": 3}, "'image' must be"),
+])
+def test_page_truth_says_what_is_wrong(data, match):
+    with pytest.raises(ValueError, match=match):
+        PageTruth.from_json(data, where="t.json")
+
+
+def test_loading_a_bad_truth_file_names_the_file(tmp_path):
+    with pytest.raises(DataFileError, match="none.json: no ground-truth file"):
+        PageTruth.load(tmp_path / "none.json")
+    path = tmp_path / "cut.json"
+    path.write_text('{"digits": [')
+    with pytest.raises(DataFileError, match="cut.json: not valid JSON"):
+        PageTruth.load(path)
+    path.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\n")
+    with pytest.raises(DataFileError, match="cut.json: is a Git LFS pointer"):
+        PageTruth.load(path)
+    path.write_text(json.dumps({"digits": [{"box": [0, 0, 5, 5], "label": 12}]}))
+    with pytest.raises(DataFileError, match="cut.json: digit 0: 'label'") as error:
+        PageTruth.load(path)
+    assert "\n" not in str(error.value)
+
+
+# ------------------------------------------------------------- page scores
+
+def test_a_perfect_reading_scores_every_digit_right():
+    truth = a_truth()
+    score = score_page(truth, reading_of(truth))
+    assert (score.right, score.found, score.missed, score.extra) == (5, 5, 0, 0)
+    assert score.accuracy == score.recall == score.precision == 1.0
+    assert (score.lines_right, score.truth_lines, score.line_errors, score.number_errors) \
+        == (2, 2, 0, 0)
+    assert score.confusions == ()
+
+
+def test_score_page_counts_each_true_digit_once_and_divides_by_the_true_digits():
+    truth = a_truth()
+    boxes = truth.boxes.tolist()
+    # Digit 0 read wrong, digit 1 rejected, digit 2 missed (its box moved far
+    # off), digit 3 right, digit 4 found by a box shifted by 1 px; one speck.
+    found = [boxes[0], boxes[1], [150, 80, 10, 10], boxes[3], [31, 50, 10, 20], [180, 0, 4, 4]]
+    reading = reading_of(truth, boxes=found, labels=[7, -1, 3, 4, 5, 1],
+                         line=[0, 0, 0, 1, 1, 2], number=[0, 0, 1, 2, 2, 3])
+    score = score_page(truth, reading)
+    assert (score.right, score.wrong, score.unsure, score.missed) == (2, 1, 1, 1)
+    assert score.right + score.wrong + score.unsure + score.missed == score.truth_digits == 5
+    assert (score.detections, score.found, score.extra) == (6, 4, 2)
+    assert score.accuracy == 2 / 5
+    assert score.recall == 4 / 5 and score.precision == 4 / 6
+    assert score.confusions == ("1->7", "2->?")
+    assert all(type(v) in (int, float, bool, str, list) for v in score.as_dict().values())
+
+
+def test_score_page_takes_a_reading_or_its_json_alike():
+    truth = a_truth()
+    reading = reading_of(truth, labels=[1, 2, 8, -1, 5])
+    assert score_page(truth, reading) == score_page(truth.to_json(), reading.to_json())
+
+
+def test_lines_and_numbers_split_and_run_together_are_counted():
+    truth = a_truth()
+    # '12 3' read as two lines '12' and '3', and '45' read as '4 5'.
+    split = reading_of(truth, line=[0, 0, 1, 2, 2], number=[0, 0, 1, 2, 3])
+    score = score_page(truth, split)
+    assert (score.lines_split, score.lines_mixed) == (1, 0)
+    assert (score.numbers_split, score.numbers_merged) == (1, 0)
+    # Both true lines read as one line, and '12 3' as one number.
+    mixed = reading_of(truth, line=[0, 0, 0, 0, 0], number=[0, 0, 0, 2, 2])
+    score = score_page(truth, mixed)
+    assert (score.lines_split, score.lines_mixed) == (0, 1)
+    assert (score.numbers_split, score.numbers_merged) == (0, 1)
+    assert score.line_errors == 1 and score.number_errors == 1
+
+
+def test_nothing_found_has_no_precision():
+    truth = a_truth()
+    score = score_page(truth, reading_of(truth, boxes=np.zeros((0, 4)), labels=[], line=[],
+                                         number=[]))
+    assert score.missed == 5 and score.accuracy == 0.0 and np.isnan(score.precision)
+    assert np.isnan(score_page(replace(truth, boxes=np.zeros((0, 4)), labels=[], line=[],
+                                       number=[]), reading_of(truth)).accuracy)
+
+
+@pytest.mark.parametrize("path", BUNDLED_TRUTHS, ids=lambda p: p.stem)
+def test_every_bundled_truth_read_back_scores_perfectly(path):
+    truth = PageTruth.load(path)
+    score = score_page(truth, reading_of(truth))
+    assert score.right == score.truth_digits == len(truth) and score.extra == 0
+    assert score.line_errors == score.number_errors == 0
