@@ -41,7 +41,8 @@ def _build_parser():
         "read", help="read the digits on one or more page images",
         description="Find and recognise the digits on each page. For NAME.jpg it writes "
                     "NAME_annotated.png (boxes and predicted digits), NAME_digits.png (the "
-                    "recognised digits alone) and NAME.json into --out.")
+                    "recognised digits alone) and NAME.json into --out, and with --explain "
+                    "NAME_explain.png (why each piece of ink was or was not read).")
     read.add_argument("images", nargs="+", metavar="IMAGE",
                       help="PNG, JPEG, TIFF, BMP or WebP files")
     read.add_argument("--model", metavar="M", help="a model file from `ocrkit train` "
@@ -51,6 +52,9 @@ def _build_parser():
     read.add_argument("--method", default="contrast", choices=BINARIZE_METHODS,
                       help="binarisation method (default: contrast, ink decided by its "
                            "contrast with the paper after flattening the light)")
+    read.add_argument("--explain", action="store_true",
+                      help="also write NAME_explain.png: the sheet found, the ink, and every "
+                           "piece of ink left out, with the reason")
     read.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                       help="pages read in parallel (default: all cores)")
 
@@ -90,7 +94,7 @@ def _build_parser():
     return parser
 
 
-def _read_one(path, model_path, out_dir, method):
+def _read_one(path, model_path, out_dir, method, explain=False):
     """Read one page and write its three outputs; returns (path, json, error)."""
     from .imageio import write_image
     from .models import default_model, load_model
@@ -103,6 +107,8 @@ def _read_one(path, model_path, out_dir, method):
         out_dir.mkdir(parents=True, exist_ok=True)
         write_image(out_dir / f"{stem}_annotated.png", result.annotated())
         write_image(out_dir / f"{stem}_digits.png", result.digits_image())
+        if explain:
+            write_image(out_dir / f"{stem}_explain.png", result.explained())
         data = result.to_json()
         (out_dir / f"{stem}.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         return path, data, result.notice
@@ -129,12 +135,12 @@ def _cmd_read(args):
                disable=len(args.images) < 2, file=sys.stderr)
     if jobs == 1:
         for path in args.images:
-            results.append(_read_one(path, args.model, out_dir, args.method))
+            results.append(_read_one(path, args.model, out_dir, args.method, args.explain))
             bar.update()
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_read_one, path, args.model, out_dir, args.method)
-                       for path in args.images]
+            futures = [pool.submit(_read_one, path, args.model, out_dir, args.method,
+                                   args.explain) for path in args.images]
             for future in as_completed(futures):
                 results.append(future.result())
                 bar.update()

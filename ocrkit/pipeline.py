@@ -27,7 +27,7 @@ from .features import extract_features
 from .normalize import normalize_digits
 from .paper import boxes_to_image, find_sheet, rectify
 from .preprocess import _writing_is_light, binarize, flatten_illumination, to_grey
-from .render import draw_annotations, draw_digits
+from .render import draw_annotations, draw_digits, draw_explanation
 from .segment import connected_components, segment_digits
 
 __all__ = ["PageReading", "read_page", "format_lines", "working_scale", "WORKING_DIGIT_HEIGHT"]
@@ -219,6 +219,17 @@ class PageReading:
         labels = self.labels if self.guesses is None else self.guesses
         return draw_annotations(self.image, self.boxes, labels, self.confidence,
                                 reject_below=self.reject_below)
+
+    def explained(self):
+        """Why each piece of ink was or was not read: (M, N, 3) uint8.
+
+        The page faded, with the sheet found (if any), the ink, the digits
+        read and every dropped piece coloured by its reason, and a legend
+        (:func:`ocrkit.render.draw_explanation`).
+        """
+        outline = None if self.sheet is None else self.sheet.outline
+        return draw_explanation(self.image, ink=self.ink, to_work=self.to_work,
+                                boxes=self.boxes, dropped=self.dropped, sheet_outline=outline)
 
     def digits_image(self):
         """The recognised digits alone on white, where they were written: (M, N, 3) uint8."""

@@ -110,3 +110,20 @@ def test_usage_errors_and_version_from_the_installed_command():
     assert len(wrong.stderr.strip().splitlines()) <= 2
     bad = subprocess.run([*run, "read", "nowhere.png"], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_explain_writes_why_each_piece_was_left_out(tmp_path, model_file):
+    assert main(["read", str(PAGE), "--model", model_file, "--out", str(tmp_path),
+                 "--explain"]) == 0
+    explained = read_image(tmp_path / "writer_c_page_photo_explain.png")
+    page = read_image(PAGE)
+    assert explained.shape == page.shape
+    # The sheet's outline (light blue) and the digits' boxes (green) are drawn.
+    sheet = (explained == (0, 120, 230)).all(axis=2)
+    digits = (explained == (0, 160, 60)).all(axis=2)
+    assert sheet.sum() > 1000 and digits.sum() > 1000
+
+
+def test_without_explain_no_explanation_is_written(tmp_path, model_file):
+    assert main(["read", str(PAGE), "--model", model_file, "--out", str(tmp_path)]) == 0
+    assert not (tmp_path / "writer_c_page_photo_explain.png").exists()

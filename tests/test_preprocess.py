@@ -264,3 +264,63 @@ def test_remove_specks_on_empty_ink_is_a_no_op():
     empty = np.zeros((30, 40), bool)
     cleaned = remove_specks(empty)
     assert not cleaned.any() and cleaned is not empty
+
+
+# ------------------------------------------------ ink by contrast (the default)
+def faint_page(*, contrast, noise, seed=0):
+    """Grey paper with thin strokes ``contrast`` levels darker, under camera noise."""
+    truth = np.zeros((560, 768), np.uint8)
+    for i in range(8):
+        x = 60 + i * 85
+        cv2.line(truth, (x, 200), (x + 20, 300), 1, 3)
+        cv2.circle(truth, (x + 30, 380), 22, 1, 3)
+    truth = truth.astype(bool)
+    page = np.where(truth, 170 - contrast, 170) + np.random.default_rng(seed).normal(
+        0, noise, truth.shape)
+    return np.clip(page + 0.5, 0, 255).astype(np.uint8), truth
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_contrast_leaves_a_noisy_blank_page_blank(flatten):
+    rng = np.random.default_rng(3)
+    blank = np.clip(rng.normal(PAPER, 6, (480, 640)) + 0.5, 0, 255).astype(np.uint8)
+    grey = flatten_illumination(blank) if flatten else blank
+    assert binarize(grey).mean() < 1e-4
+
+
+def test_contrast_finds_a_thin_faint_pen_under_heavy_noise():
+    # The pen is 40 levels darker than grey paper, the noise 12 levels: no
+    # single pixel can be trusted, so the page is smoothed first.
+    page, truth = faint_page(contrast=40, noise=12)
+    ink = binarize(flatten_illumination(page))
+    assert (ink & truth).sum() > 0.8 * truth.sum()       # the strokes are found
+    assert (ink & ~cv2.dilate(truth.view(np.uint8), np.ones((7, 7))).astype(bool)).sum() < 50
+
+
+def test_otsu_fails_where_contrast_succeeds():
+    # The reason for the default: a histogram split of a mostly-paper page.
+    page, truth = faint_page(contrast=40, noise=12)
+    flat = flatten_illumination(page)
+    otsu, contrast = binarize(flat, method="otsu"), binarize(flat)
+    assert iou(contrast, truth) > 0.4 > iou(otsu, truth)
+
+
+def test_contrast_matches_the_strokes_of_a_clean_page():
+    page, truth = drawn_page(noise=2)
+    assert iou(binarize(page), truth) > 0.9
+
+
+def test_show_through_from_the_back_is_paper():
+    page, truth = drawn_page(noise=2)
+    ghost = np.roll(truth, 40, axis=0) & ~truth
+    page[ghost] = PAPER - 25  # faint mirror writing from the other side
+    ink = binarize(page)
+    assert (ink & ghost).sum() < 0.02 * ghost.sum()
+
+
+def test_a_white_sheet_on_a_dark_desk_is_not_inverted():
+    desk = np.random.default_rng(0).normal(50, 12, (480, 640))
+    desk[100:380, 150:500] = 225
+    desk[200:260, 300:304] = 30  # a "1" on the sheet
+    grey = to_grey(np.clip(desk, 0, 255).astype(np.uint8))
+    assert grey[150, 300] > 200 and grey[230, 302] < 60

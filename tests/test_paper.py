@@ -1,0 +1,63 @@
+"""Finding the sheet in a photo: synthetic desks with the sheet's corners known."""
+
+import cv2
+import numpy as np
+import pytest
+
+from ocrkit.paper import boxes_to_image, find_sheet, rectify
+
+
+def desk_photo(corners, *, size=(480, 640), desk=50, paper=225, grain=12, seed=0):
+    """A textured dark desk with a light sheet whose corners are given (x, y)."""
+    rng = np.random.default_rng(seed)
+    rows, cols = size
+    photo = np.clip(desk + grain * rng.standard_normal(size), 0, 255).astype(np.uint8)
+    cv2.fillPoly(photo, [np.round(corners).astype(np.int32).reshape(-1, 1, 2)], paper)
+    return photo
+
+
+@pytest.mark.parametrize("angle", [0, 12, -25])
+def test_a_rotated_sheet_is_found_with_its_corners(angle):
+    centre, half = np.array([320.0, 240.0]), np.array([180.0, 120.0])
+    turn = np.radians(angle)
+    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    corners = centre + (np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]]) * half) @ rotation.T
+    sheet = find_sheet(desk_photo(corners))
+    assert sheet is not None and sheet.corners is not None
+    # Found a little inside the edge (1.5 % towards the middle), within pixels.
+    inside = corners + 0.015 * (centre - corners)
+    assert np.abs(sheet.corners - inside).max() < 6
+    assert sheet.mask[240, 320] and not sheet.mask[5, 5]
+
+
+def test_a_scan_or_a_close_crop_has_no_sheet():
+    rng = np.random.default_rng(1)
+    paper = np.clip(230 + 3 * rng.standard_normal((400, 600)), 0, 255).astype(np.uint8)
+    paper[150:250, 100:110] = 20  # a stroke
+    assert find_sheet(paper) is None
+
+
+def test_a_pool_of_light_on_paper_is_no_sheet():
+    # Vignetting: dark corners fading smoothly into the lit middle.
+    rows, cols = np.mgrid[0:480, 0:640]
+    distance = np.hypot((rows - 240) / 240, (cols - 320) / 320)
+    photo = np.clip(230 - 140 * distance**2, 0, 255).astype(np.uint8)
+    assert find_sheet(photo) is None
+
+
+def test_rectify_maps_the_corners_to_an_upright_rectangle():
+    corners = np.array([[100.0, 80.0], [500.0, 120.0], [480.0, 400.0], [90.0, 380.0]])
+    photo = desk_photo(corners)
+    upright, to_upright = rectify(photo, corners)
+    rows, cols = upright.shape
+    mapped = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), to_upright).reshape(-1, 2)
+    np.testing.assert_allclose(mapped, [[0, 0], [cols - 1, 0], [cols - 1, rows - 1],
+                                        [0, rows - 1]], atol=1e-6)
+    # All sheet: the desk is outside the rectangle.
+    assert upright[5:-5, 5:-5].min() > 150
+
+
+def test_boxes_come_back_to_the_image_covering_the_same_place():
+    to_work = np.diag([0.5, 0.25, 1.0])
+    boxes = boxes_to_image([[10, 20, 5, 4]], to_work, (400, 400))
+    np.testing.assert_array_equal(boxes, [[20, 80, 10, 16]])

@@ -1,0 +1,48 @@
+"""Telling words from numbers, and a form's print from its handwriting."""
+
+import numpy as np
+
+from ocrkit.words import printed_ink, word_members
+
+
+def row(heights, *, x=0, y=100, width=10, gap=2):
+    """Boxes side by side on one baseline, ``gap`` pixels apart."""
+    boxes = []
+    for h in heights:
+        boxes.append((x, y - h, width, h))
+        x += width + gap
+    return boxes
+
+
+def test_a_word_of_mixed_letter_heights_is_a_word():
+    # "Total": T, o, t, a, l -- capitals and ascenders beside short letters.
+    assert word_members(row([30, 20, 27, 20, 30])).all()
+
+
+def test_a_number_of_equal_heights_is_not_a_word():
+    assert not word_members(row([30, 31, 29, 30, 30], gap=3)).any()
+
+
+def test_one_short_digit_does_not_make_a_number_a_word():
+    assert not word_members(row([30, 20, 30, 30, 30], gap=3)).any()
+
+
+def test_spaced_letters_are_not_a_word():
+    # Mixed heights, but as far apart as digits written one by one.
+    assert not word_members(row([30, 20, 27, 20, 30], gap=12)).any()
+
+
+def test_a_capital_a_little_further_away_joins_its_word():
+    boxes = row([30], gap=0) + row([20, 27, 20, 30], x=10 + 7)
+    assert word_members(boxes).all()
+
+
+def test_print_in_the_words_ink_is_told_from_a_coloured_pen():
+    printed = printed_ink([0.08, 0.62, 0.12, 0.70], words=[0.1, 0.09, 0.11])
+    np.testing.assert_array_equal(printed, [True, False, True, False])
+
+
+def test_a_page_all_in_one_ink_keeps_everything():
+    assert not printed_ink([0.1, 0.12, 0.2], words=[0.1]).any()
+    assert not printed_ink([0.6, 0.7], words=[0.65]).any()  # all blue: nothing printed
+    assert not printed_ink([0.1, 0.7], words=[]).any()      # no words: no evidence
