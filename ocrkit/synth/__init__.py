@@ -20,6 +20,13 @@ package writes them:
    ``"photo"``.  It returns the RGB image and the truth, in the JSON schema
    of ``ocrkit read``, with each digit's box measured on its own ink after the
    page's rotation or perspective.
+5. **Photos.**  :func:`render_photo` takes a phone photo of the writing under
+   :class:`PhotoConditions` set one by one: ink contrast, paper tone and
+   colour, pen width, blur, camera noise, sharpening, JPEG, vignetting,
+   uneven light, a shadow, the desk around the sheet (:data:`SURROUNDINGS`),
+   rotation, perspective, a close crop and the picture's size.
+   :func:`hard_cases` makes photos that fail the way real ones did, each with
+   its truth.
 
 Everything is drawn from ``numpy.random.default_rng(seed)``: the same seed
 gives the same bytes.  Nothing is downloaded and no fonts are used.
@@ -31,8 +38,14 @@ Examples
 >>> image, truth = render_page(layout, writer="b", condition="scan", seed=1)
 >>> image.shape, truth["lines"]
 ((2480, 1748, 3), ['3141 5926', '53 58979'])
+>>> from ocrkit.synth import PhotoConditions, render_photo
+>>> webcam = PhotoConditions(size=(640, 480), close_crop=0.12, contrast=0.3, noise=0.08)
+>>> image, truth = render_photo("31415926", webcam, seed=2)
+>>> image.shape, len(truth["digits"])
+((480, 640, 3), 8)
 """
 
+from .cases import HARD_CASES, HardCase, hard_cases
 from .conditions import CONDITIONS
 from .layouts import (
     PAGE_SIZES_MM,
@@ -47,29 +60,38 @@ from .layouts import (
     sheet_layout,
 )
 from .page import TRUTH_LEVEL, render_page, save_page, truth_json
+from .photo import PhotoConditions, render_photo
 from .strokes import BROKEN_DIGITS, digit_strokes
+from .surfaces import SURROUNDINGS, surface_texture
 from .writers import WRITERS, Writer, draw_digit, render_glyphs
 
 __all__ = [
     "BROKEN_DIGITS",
     "CONDITIONS",
+    "HARD_CASES",
     "PAGE_SIZES_MM",
+    "SURROUNDINGS",
     "TRUTH_LEVEL",
     "WRITERS",
+    "HardCase",
     "Layout",
     "Line",
     "Number",
+    "PhotoConditions",
     "Writer",
     "digit_strokes",
     "draw_digit",
+    "hard_cases",
     "lines_layout",
     "merge_layouts",
     "parse_number",
     "random_lines",
     "render_glyphs",
     "render_page",
+    "render_photo",
     "save_page",
     "scattered_layout",
     "sheet_layout",
+    "surface_texture",
     "truth_json",
 ]

@@ -170,23 +170,32 @@ def _warp(image, matrix, size):
     )
 
 
+def _warp_glyph(glyph, matrix):
+    """One glyph's coverage warped alone through ``matrix`` (page to image pixels).
+
+    Returns the warped coverage and the image position (x, y) of its top-left
+    pixel; the window is just large enough, so that neither the glyph's box
+    nor its ink is disturbed by its neighbours.
+    """
+    h, w = glyph.coverage.shape
+    corners = np.float64([[0, 0], [w, 0], [0, h], [w, h]]) + (glyph.x, glyph.y)
+    mapped = cv2.perspectiveTransform(corners[None], matrix)[0]
+    ox, oy = (int(v) - 2 for v in np.floor(mapped.min(axis=0)))
+    ex, ey = (int(v) + 2 for v in np.ceil(mapped.max(axis=0)))
+    local = np.array([[1, 0, -ox], [0, 1, -oy], [0, 0, 1]]) @ matrix
+    local = local @ np.array([[1, 0, glyph.x], [0, 1, glyph.y], [0, 0, 1]])
+    coverage = cv2.warpPerspective(
+        glyph.coverage, local, (ex - ox, ey - oy), flags=cv2.INTER_LINEAR
+    )
+    return coverage, ox, oy
+
+
 def _box(glyph, matrix, size):
     """Truth box [x, y, w, h] of one glyph's ink after the page geometry."""
-    h, w = glyph.coverage.shape
     if matrix is None:
         coverage, ox, oy = glyph.coverage, glyph.x, glyph.y
     else:
-        # Warp the glyph alone through the page's geometry, in a window just
-        # large enough, so that its box is not disturbed by its neighbours.
-        corners = np.float64([[0, 0], [w, 0], [0, h], [w, h]]) + (glyph.x, glyph.y)
-        mapped = cv2.perspectiveTransform(corners[None], matrix)[0]
-        ox, oy = (int(v) - 2 for v in np.floor(mapped.min(axis=0)))
-        ex, ey = (int(v) + 2 for v in np.ceil(mapped.max(axis=0)))
-        local = np.array([[1, 0, -ox], [0, 1, -oy], [0, 0, 1]]) @ matrix
-        local = local @ np.array([[1, 0, glyph.x], [0, 1, glyph.y], [0, 0, 1]])
-        coverage = cv2.warpPerspective(
-            glyph.coverage, local, (ex - ox, ey - oy), flags=cv2.INTER_LINEAR
-        )
+        coverage, ox, oy = _warp_glyph(glyph, matrix)
     x0, y0, x1, y1 = _ink_box(coverage)
     x0, y0 = max(x0 + ox, 0), max(y0 + oy, 0)
     x1, y1 = min(x1 + ox, size[0] - 1), min(y1 + oy, size[1] - 1)
