@@ -17,7 +17,10 @@ on a small copy of the photo:
    itself and fill most of its convex hull (a sheet is solid and convex);
 4. if its outline is close to a quadrilateral, its four corners are returned,
    and :func:`rectify` maps the sheet onto an upright rectangle; otherwise
-   the region itself is the mask of what may be read.
+   the region itself is the mask of what may be read;
+5. when brightness gives no clear quadrilateral (a shadow across the sheet
+   splits its light), the sheet's outline is looked for as the largest
+   convex quadrilateral of sharp edges, lighter inside than outside.
 
 Every size is a fraction of the image; no number of pixels is fixed.
 """
@@ -198,14 +201,47 @@ def find_sheet(grey):
     gain = float(light.mean()) / np.maximum(light, 1.0)
     small = np.clip(small * gain, 0, 255).astype(np.uint8)
     smooth = np.clip(smooth * gain, 0, 255).astype(np.uint8)
+    region, quad = _sheet_by_brightness(small, smooth, size)
+    if quad is None:
+        # A shadow across the sheet splits its brightness; its outline, a
+        # closed quadrilateral of sharp edges, is still there.
+        found = _sheet_by_edges(smooth)
+        if found is not None:
+            quad = found
+            region = np.zeros(smooth.shape, np.uint8)
+            cv2.fillPoly(region, [np.round(quad).astype(np.int32).reshape(-1, 1, 2)], 1)
+    if region is None:
+        return None
+    corners = None
+    if quad is not None:
+        # Corners in the image's pixels (the small copy's pixel centres map
+        # back through the scale factor), drawn 1.5 % towards the middle so
+        # that the sheet's edge and its shadow stay outside.
+        quad = quad + 0.015 * (quad.mean(axis=0) - quad)
+        corners = _order_corners((quad + 0.5) / factor - 0.5)
+    # Keep clear of the sheet's edge and the shadow along it.
+    margin = max(1, round(min(small.shape) / 100))
+    region = cv2.erode(region.astype(np.uint8), np.ones((2 * margin + 1,) * 2, np.uint8))
+    mask = cv2.resize(region, (grey.shape[1], grey.shape[0]),
+                      interpolation=cv2.INTER_NEAREST).astype(bool)
+    return Sheet(mask=mask, corners=corners)
+
+
+def _sheet_by_brightness(small, smooth, size):
+    """The sheet as the largest bright, smooth region: ``(region, quad)``.
+
+    ``region`` is None when there is no such region; ``quad`` (4, 2) float
+    when its outline is close to a quadrilateral, else None (the region is
+    then its convex hull).
+    """
     threshold, bright = cv2.threshold(smooth, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = bright.astype(bool)
     if bright.all() or not bright.any():
-        return None
+        return None, None
     paper_level = float(np.median(smooth[bright]))
     surround_level = float(np.median(smooth[~bright]))
     if surround_level > _SURROUND_RATIO * paper_level:
-        return None
+        return None, None
     # Paper is smooth; a desk lit by a reflection can be as bright, but it
     # keeps its grain. The grain is the median of the fine detail (what a
     # slight blur removes) over the same window, which ignores thin ink.
@@ -215,54 +251,109 @@ def find_sheet(grey):
     count, labels, stats, _ = cv2.connectedComponentsWithStats(smooth_paper.astype(np.uint8),
                                                                connectivity=4)
     if count < 2:
-        return None
+        return None, None
     largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     # The grain measure rises near the sheet's edge (the step is detail
     # too): grow the smooth part back to the edge, within the bright pixels.
     region = cv2.dilate((labels == largest).astype(np.uint8), np.ones((size, size), np.uint8))
     region = _fill_holes(region.astype(bool) & bright)
-    share = region.mean()
-    if not _MIN_SHARE <= share <= _MAX_SHARE:
-        return None
+    if not _MIN_SHARE <= region.mean() <= _MAX_SHARE:
+        return None, None
     # The surroundings must really surround: dark pixels along the border.
     border = np.concatenate([region[0], region[-1], region[:, 0], region[:, -1]])
     if border.mean() > 0.9:
-        return None
+        return None, None
     # A sheet is solid paper with thin writing on it, and convex: most of
     # its own pixels are bright, and it fills most of its convex hull.
     # Light strokes on a dark page, closed into blobs, are neither.
     if (small[region] > threshold).mean() < 0.7:
-        return None
+        return None, None
     if _edge_sharpness(smooth, region, paper_level - surround_level) < _MIN_SHARPNESS:
-        return None
+        return None, None
     contour = max(cv2.findContours(region.astype(np.uint8), cv2.RETR_EXTERNAL,
                                    cv2.CHAIN_APPROX_SIMPLE)[0], key=cv2.contourArea)
     hull = cv2.convexHull(contour)
     if region.sum() < 0.8 * cv2.contourArea(hull):
-        return None
+        return None, None
     quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
-    corners = None
     region_area = float(region.sum())
     if len(quad) == 4 and cv2.isContourConvex(quad):
         quad = _fit_sides(contour.reshape(-1, 2), quad.reshape(4, 2))
-        quad_area = cv2.contourArea(quad.astype(np.float32))
-        if quad is not None and abs(quad_area - region_area) <= _QUAD_FIT * region_area:
-            # Corners in the image's pixels (the small copy's pixel centres
-            # map back through the scale factor), drawn 1.5 % towards the
-            # middle so that the sheet's edge and its shadow stay outside.
-            quad = quad + 0.015 * (quad.mean(axis=0) - quad)
-            corners = _order_corners((quad + 0.5) / factor - 0.5)
-    if corners is None:
-        # Read inside the convex hull: a sheet's outline is convex, and the
-        # hull also takes back the parts of it a dark shadow cut away.
-        region = np.zeros(region.shape, np.uint8)
-        cv2.drawContours(region, [hull], -1, 1, thickness=cv2.FILLED)
-    # Keep clear of the sheet's edge and the shadow along it.
-    margin = max(1, round(min(small.shape) / 100))
-    region = cv2.erode(region.astype(np.uint8), np.ones((2 * margin + 1,) * 2, np.uint8))
-    mask = cv2.resize(region, (grey.shape[1], grey.shape[0]),
-                      interpolation=cv2.INTER_NEAREST).astype(bool)
-    return Sheet(mask=mask, corners=corners)
+        if abs(cv2.contourArea(quad.astype(np.float32)) - region_area) <= _QUAD_FIT * region_area:
+            return region, quad
+    # Read inside the convex hull: a sheet's outline is convex, and the
+    # hull also takes back the parts of it a dark shadow cut away.
+    hull_region = np.zeros(region.shape, np.uint8)
+    cv2.drawContours(hull_region, [hull], -1, 1, thickness=cv2.FILLED)
+    return hull_region.astype(bool), None
+
+
+def _sheet_by_edges(smooth):
+    """The largest convex quadrilateral outlined by sharp edges, lighter inside.
+
+    Returns (4, 2) float corners in the small copy's pixels, or None.
+    """
+    slope = np.hypot(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1))
+    high = float(np.percentile(slope, 97))
+    if high <= 0:
+        return None
+    edges = cv2.Canny(smooth, 0.4 * high, high, L2gradient=True)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    area = smooth.size
+    best, best_area = None, 0.0
+    for contour in cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:
+        hull = cv2.convexHull(contour)
+        hull_area = cv2.contourArea(hull)
+        if not _MIN_SHARE * area <= hull_area <= _MAX_SHARE * area or hull_area <= best_area:
+            continue
+        quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+        if len(quad) != 4 or not cv2.isContourConvex(quad):
+            continue
+        quad = quad.reshape(4, 2).astype(np.float64)
+        if _outlined(edges, quad) and _lighter_inside(smooth, quad):
+            best, best_area = quad, hull_area
+    return best
+
+
+def _outlined(edges, quad, share=0.7):
+    """Whether edge pixels run along most of each side of ``quad``."""
+    for k in range(4):
+        a, b = quad[k], quad[(k + 1) % 4]
+        t = np.linspace(0.1, 0.9, 40)[:, None]
+        points = np.round(a + t * (b - a)).astype(int)
+        rows, cols = edges.shape
+        inside = ((points[:, 0] >= 0) & (points[:, 0] < cols)
+                  & (points[:, 1] >= 0) & (points[:, 1] < rows))
+        on_edge = edges[points[inside, 1], points[inside, 0]] > 0
+        if inside.mean() < 0.5 or on_edge.mean() < share:
+            return False
+    return True
+
+
+def _lighter_inside(smooth, quad, ratio=1 / _SURROUND_RATIO):
+    """Whether a band just inside each side is clearly lighter than just outside."""
+    centre = quad.mean(axis=0)
+    rows, cols = smooth.shape
+    step = max(2.0, min(rows, cols) / 40)
+    for k in range(4):
+        a, b = quad[k], quad[(k + 1) % 4]
+        t = np.linspace(0.15, 0.85, 30)[:, None]
+        points = a + t * (b - a)
+        normal = np.array([-(b - a)[1], (b - a)[0]], np.float64)
+        normal /= np.linalg.norm(normal) + 1e-12
+        if np.dot(centre - (a + b) / 2, normal) < 0:
+            normal = -normal
+        samples = []
+        for offset in (step, -step):
+            where = np.round(points + offset * normal).astype(int)
+            keep = ((where[:, 0] >= 0) & (where[:, 0] < cols)
+                    & (where[:, 1] >= 0) & (where[:, 1] < rows))
+            samples.append(smooth[where[keep, 1], where[keep, 0]])
+        inside, outside = samples
+        # A side along the image border has nothing outside: no evidence.
+        if inside.size and outside.size and np.median(inside) < ratio * np.median(outside):
+            return False
+    return True
 
 
 def rectify(grey, corners, *, scale=1.0):

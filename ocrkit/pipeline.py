@@ -285,18 +285,24 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
         scale = working_scale(grey)
     elif not (isinstance(scale, int | float) and 0 < scale <= 1):
         raise ValueError(f"scale must be 'auto' or a number in (0, 1], got {scale!r}")
+    on_sheet = None
     if sheet is not None and sheet.corners is not None:
         # A sheet with a clear outline is straightened (and scaled) in one warp.
         work, to_work = rectify(grey, sheet.corners, scale=scale)
     else:
         if sheet is not None:
-            # Only the sheet is read: what lies around it becomes paper.
+            # Only the sheet is read: what lies around it becomes paper, so
+            # that the desk does not darken the light measured near the edge,
+            # and the paper's own level and noise are measured on the sheet.
             grey = np.where(sheet.mask, grey, np.uint8(np.median(grey[sheet.mask])))
         work = _resample(grey, scale)
         to_work = np.diag([work.shape[1] / grey.shape[1], work.shape[0] / grey.shape[0], 1.0])
+        if sheet is not None:
+            on_sheet = cv2.resize(sheet.mask.view(np.uint8), work.shape[::-1],
+                                  interpolation=cv2.INTER_NEAREST).view(bool)
     if flatten:
         work = flatten_illumination(work)
-    ink = binarize(work, method=method)
+    ink = binarize(work, method=method, paper=on_sheet)
 
     def scorer(masks):
         digits = normalize_digits(masks, stroke_width=stroke_width)

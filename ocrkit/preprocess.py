@@ -208,19 +208,25 @@ def find_paper(grey, *, darker=0.55, margin=0.01):
     return cv2.resize(outside, (cols, rows), interpolation=cv2.INTER_NEAREST) == 0
 
 
-def _paper_noise(grey):
+def _paper_noise(grey, where=None):
     """Robust paper level and noise of a page that is mostly paper.
 
     The noise is measured around a local median (a window 1/16 of the page
     wide), so that a shadow or vignetting across an unflattened page is not
-    taken for noise; the median also ignores the ink in the window.
+    taken for noise; the median also ignores the ink in the window. With
+    ``where`` (a bool mask), only the pixels inside it count.
     """
     # Single pixels, 1 in every (side/128)^2: the noise is a pixel-level
     # statistic, and 17,000 samples measure it as well as 70,000.
     sample = np.ascontiguousarray(_sample(grey, 128))
-    level = float(np.median(sample))
     local = cv2.medianBlur(sample, _odd(min(sample.shape) / 16))
-    mad = float(np.median(np.abs(sample.astype(np.int16) - local)))
+    deviation = np.abs(sample.astype(np.int16) - local)
+    if where is not None:
+        inside = _sample(where, 128)
+        if inside.any():
+            sample, deviation = sample[inside], deviation[inside]
+    level = float(np.median(sample))
+    mad = float(np.median(deviation))
     return level, max(1.4826 * mad, 1.0)
 
 
@@ -229,7 +235,7 @@ def _paper_noise(grey):
 _CLEAR_CONTRAST = 10.0
 
 
-def _ink_contrast(grey, paper, noise):
+def _ink_contrast(grey, paper, noise, where=None):
     """How much darker than the paper the cores of the strokes are (0: no ink).
 
     From what is clearly darker than the paper (six noise deviations): its
@@ -237,11 +243,13 @@ def _ink_contrast(grey, paper, noise):
     edges and any show-through from the back of the sheet.
     """
     dark = _sample(grey, 512)
+    if where is not None:
+        dark = dark[_sample(where, 512)]
     dark = dark[dark < paper - 6.0 * noise]
     return paper - float(np.percentile(dark, 10)) if dark.size else 0.0
 
 
-def _contrast_ink(grey, paper, noise):
+def _contrast_ink(grey, paper, noise, where=None):
     """Ink by contrast with the paper: hysteresis between two relative thresholds.
 
     A pixel is surely ink half-way from the paper to the ink's level
@@ -257,14 +265,14 @@ def _contrast_ink(grey, paper, noise):
     ink stands clear of the noise that remains. Smoothing averages the
     noise away faster than it fades a stroke a few pixels wide.
     """
-    contrast = _ink_contrast(grey, paper, noise)
+    contrast = _ink_contrast(grey, paper, noise, where)
     # Never smooth over more than 1/150 of the image: digits must keep their shape.
     widest = min(grey.shape) / 150
     sigma = 1.0
     while contrast < _CLEAR_CONTRAST * noise and sigma <= min(3.0, widest):
         smooth = cv2.GaussianBlur(grey, (0, 0), sigma)
-        smooth_paper, smooth_noise = _paper_noise(smooth)
-        smooth_contrast = _ink_contrast(smooth, smooth_paper, smooth_noise)
+        smooth_paper, smooth_noise = _paper_noise(smooth, where)
+        smooth_contrast = _ink_contrast(smooth, smooth_paper, smooth_noise, where)
         if smooth_contrast / smooth_noise <= contrast / noise:
             break
         grey, paper, noise, contrast = smooth, smooth_paper, smooth_noise, smooth_contrast
@@ -282,7 +290,8 @@ def _contrast_ink(grey, paper, noise):
     return keep[labels]
 
 
-def binarize(grey, *, method="contrast", threshold=127, block_size=None, k=0.2, offset=None):
+def binarize(grey, *, method="contrast", threshold=127, block_size=None, k=0.2, offset=None,
+             paper=None):
     """Return the ink mask of a grey page.
 
     Parameters
@@ -313,6 +322,10 @@ def binarize(grey, *, method="contrast", threshold=127, block_size=None, k=0.2, 
     offset : float, optional
         How much darker than the local mean a pixel must be to count as ink
         (adaptive mean/Gaussian).  By default four times the paper noise.
+    paper : (M, N) bool ndarray, optional
+        Where the sheet is (:func:`ocrkit.paper.find_sheet`): the paper's
+        level and noise are measured there only, and no ink is found
+        outside it.
 
     Returns
     -------
@@ -336,11 +349,21 @@ def binarize(grey, *, method="contrast", threshold=127, block_size=None, k=0.2, 
         block_size = _odd(min(grey.shape) / 8)
     elif block_size < 3 or block_size % 2 == 0:
         raise ValueError(f"block_size must be odd and at least 3, got {block_size}")
+    where = paper
+    if where is not None:
+        where = np.asarray(where, bool)
+        if where.shape != grey.shape:
+            raise ValueError(f"paper mask {where.shape} does not match grey {grey.shape}")
+        return _binarize(grey, method, threshold, block_size, k, offset, where) & where
+    return _binarize(grey, method, threshold, block_size, k, offset, None)
+
+
+def _binarize(grey, method, threshold, block_size, k, offset, where):
     if method == "fixed":
         return grey < threshold
-    paper, noise = _paper_noise(grey)
+    paper, noise = _paper_noise(grey, where)
     if method == "contrast":
-        return _contrast_ink(grey, paper, noise)
+        return _contrast_ink(grey, paper, noise, where)
     if method == "otsu":
         otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         # Otsu always splits the histogram in two, even a blank page's paper
