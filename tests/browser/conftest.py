@@ -140,20 +140,28 @@ def _write_lab_settings(folder):
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def jupyter_home(tmp_path_factory):
+    """The private Jupyter folders of one module's server; ``data/`` holds its trust database."""
+    return tmp_path_factory.mktemp("jupyter-home")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, jupyter_home):
     """A running JupyterLab on a copy of the course; yields ``(base_url, token, root)``."""
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(ROOT / "notebooks", root / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copytree(ROOT / "data", root / "data")
-    home = tmp_path_factory.mktemp("jupyter-home")
+    home = jupyter_home
     token = secrets.token_hex(16)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
-    # Keep the user's own Jupyter settings, workspaces and runtime files out.
+    # Keep the user's own Jupyter settings, workspaces, runtime files and trusted
+    # notebooks out.
     env.update({
         "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
