@@ -233,6 +233,8 @@ def _paper_noise(grey, where=None):
 # The ink's contrast must be this many noise deviations for pixels to be
 # decided one by one; below it the page is smoothed first.
 _CLEAR_CONTRAST = 10.0
+# Share of a piece of possible ink that must be sure ink for the piece to count.
+_SURE_SHARE = 0.25
 
 
 def _ink_contrast(grey, paper, noise, where=None):
@@ -284,8 +286,14 @@ def _contrast_ink(grey, paper, noise, where=None):
         return sure
     maybe = (grey < paper - max(3.0 * noise, contrast / 3.0)).view(np.uint8)
     count, labels = cv2.connectedComponents(maybe, connectivity=8)
-    keep = np.zeros(count, bool)
-    keep[labels[sure]] = True
+    # A stroke is sure ink along its core, or at least clearly darker than
+    # the paper all along (a pen lighter than the print on the same page); a
+    # blob of noise that a few sure pixels happen to reach is neither.
+    size = np.bincount(labels.ravel(), minlength=count)
+    sure_size = np.bincount(labels[sure], minlength=count)
+    depth = np.bincount(labels.ravel(), weights=(paper - grey.astype(np.float64)).ravel(),
+                        minlength=count) / np.maximum(size, 1)
+    keep = (sure_size > 0) & ((sure_size >= _SURE_SHARE * size) | (depth >= 6.0 * noise))
     keep[0] = False
     return keep[labels]
 
