@@ -116,7 +116,9 @@ def _writing_is_light(grey):
     (False, True)
 
     """
-    small = _shrink(grey, 256)
+    # A 128-pixel copy is plenty to see which way strokes go, and a median
+    # that wide is four times cheaper there than at 256.
+    small = _shrink(grey, 128)
     background = cv2.medianBlur(small, _odd(min(small.shape) / 8))
     difference = small.astype(np.int64) - background
     # Squares, so that strong strokes outweigh the faint grain of the paper,
@@ -284,14 +286,17 @@ def _contrast_ink(grey, paper, noise, where=None):
     sure = grey < paper - max(6.0 * noise, 0.5 * contrast)
     if not sure.any():
         return sure
-    maybe = (grey < paper - max(3.0 * noise, contrast / 3.0)).view(np.uint8)
-    count, labels = cv2.connectedComponents(maybe, connectivity=8)
+    maybe = grey < paper - max(3.0 * noise, contrast / 3.0)
+    count, labels = cv2.connectedComponents(maybe.view(np.uint8), connectivity=8)
     # A stroke is sure ink along its core, or at least clearly darker than
     # the paper all along (a pen lighter than the print on the same page); a
     # blob of noise that a few sure pixels happen to reach is neither.
-    size = np.bincount(labels.ravel(), minlength=count)
-    sure_size = np.bincount(labels[sure], minlength=count)
-    depth = np.bincount(labels.ravel(), weights=(paper - grey.astype(np.float64)).ravel(),
+    # Counted over the possible ink only: a few percent of the page.
+    where_maybe = np.flatnonzero(maybe)
+    ids = labels.ravel()[where_maybe]
+    size = np.bincount(ids, minlength=count)
+    sure_size = np.bincount(ids, weights=sure.ravel()[where_maybe], minlength=count)
+    depth = np.bincount(ids, weights=paper - grey.ravel()[where_maybe].astype(np.float64),
                         minlength=count) / np.maximum(size, 1)
     keep = (sure_size > 0) & ((sure_size >= _SURE_SHARE * size) | (depth >= 6.0 * noise))
     keep[0] = False
