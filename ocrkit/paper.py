@@ -312,14 +312,17 @@ def _sheet_by_edges(smooth):
         quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
         if len(quad) != 4 or not cv2.isContourConvex(quad):
             continue
-        quad = quad.reshape(4, 2).astype(np.float64)
+        # Straight sides fitted to the hull's points (the corners of a
+        # median-filtered sheet are rounded).
+        quad = _fit_sides(hull.reshape(-1, 2), quad.reshape(4, 2)).astype(np.float64)
         if _outlined(edges, quad) and _lighter_inside(smooth, quad):
             best, best_area = quad, hull_area
     return best
 
 
 def _outlined(edges, quad, share=0.7):
-    """Whether edge pixels run along most of each side of ``quad``."""
+    """Whether edge pixels run along most of each side of ``quad`` (within two pixels)."""
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     for k in range(4):
         a, b = quad[k], quad[(k + 1) % 4]
         t = np.linspace(0.1, 0.9, 40)[:, None]
