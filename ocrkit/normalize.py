@@ -17,7 +17,12 @@ import numpy as np
 from .preprocess import estimate_stroke_width
 
 __all__ = ["SIZE", "FIT", "crop_to_ink", "deskew", "normalize_digit", "normalize_digits",
-           "stretch_digit"]
+           "stretch_digit", "turn_upright", "UPRIGHT_BELOW"]
+
+#: Lines written at less than this angle (radians) are read as they are: the
+#: classifier has seen digits leaning that much, and turning costs a little
+#: sharpness. Beyond it (a camera held at a slant), digits are turned upright.
+UPRIGHT_BELOW = np.radians(10)
 
 #: Side of a normalised digit, as in MNIST.
 SIZE = 28
@@ -187,6 +192,44 @@ def normalize_digits(crops, **options):
     if len(crops) == 0:
         return np.zeros((0, size, size), np.uint8)
     return np.stack([normalize_digit(crop, **options) for crop in crops])
+
+
+def turn_upright(mask, angle):
+    """Turn a digit's ink by ``-angle``, so a digit on a slanted line stands upright.
+
+    Parameters
+    ----------
+    mask : (M, N) bool ndarray
+        The digit's ink, cropped.
+    angle : float
+        Direction of its line of writing, radians (positive: going down to
+        the right, as :func:`ocrkit.reading.writing_direction`).
+
+    Returns
+    -------
+    upright : (P, Q) bool ndarray
+        The ink turned, on a canvas large enough to hold all of it, cropped
+        to it.
+
+    Examples
+    --------
+    >>> stroke = np.eye(20, dtype=bool)            # along a line going down at 45 degrees
+    >>> turned = turn_upright(stroke, np.radians(45))
+    >>> turned.shape[0] <= 3 < turned.shape[1]    # lies flat once turned
+    True
+    """
+    mask = np.asarray(mask, bool)
+    rows, cols = mask.shape
+    degrees = float(np.degrees(angle))
+    side = int(np.ceil(np.hypot(rows, cols))) + 2
+    matrix = cv2.getRotationMatrix2D((cols / 2, rows / 2), degrees, 1.0)
+    matrix[:, 2] += (side - cols) / 2, (side - rows) / 2
+    # A quarter of a pixel of ink or more stays ink: one-pixel strokes
+    # turned by 45 degrees spread over two.
+    turned = cv2.warpAffine(mask.view(np.uint8) * 255, matrix, (side, side),
+                            flags=cv2.INTER_LINEAR) >= 64
+    cropped = crop_to_ink(turned)
+    return cropped if cropped.size else mask
 
 
 def stretch_digit(ink, *, size=SIZE):

@@ -24,7 +24,7 @@ import numpy as np
 
 from .classify import UNKNOWN
 from .features import extract_features
-from .normalize import normalize_digits
+from .normalize import UPRIGHT_BELOW, normalize_digits, turn_upright
 from .paper import boxes_to_image, find_sheet, rectify
 from .preprocess import _writing_is_light, binarize, flatten_illumination, to_grey
 from .render import draw_annotations, draw_digits, draw_explanation
@@ -319,7 +319,11 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
     dropped_boxes = boxes_to_image([box for box, _ in found.dropped], to_work, image.shape)
     dropped = [(tuple(box.tolist()), reason)
                for box, (_, reason) in zip(dropped_boxes, found.dropped)]
-    digits = normalize_digits(found.masks, stroke_width=stroke_width)
+    masks = found.masks
+    if abs(found.angle) >= UPRIGHT_BELOW:
+        # A camera held at a slant turns the digits with their line.
+        masks = [turn_upright(mask, found.angle) for mask in masks]
+    digits = normalize_digits(masks, stroke_width=stroke_width)
     if len(found):
         guesses, confidence, _ = model.scores(extract_features(digits, model.features))
         labels = np.where(confidence >= model.reject_below, guesses, UNKNOWN)

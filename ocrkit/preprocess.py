@@ -103,11 +103,12 @@ def _writing_is_light(grey):
     desk, a shadow), and writing is what stands out from it. When the strong
     differences go clearly (three times as much, squared) the light way,
     the page is written light on dark; otherwise dark on light, by far the
-    more common, and the answer for faint writing under noise. A sheet's edge on a dark desk stands out both ways at once, and
-    the paper inside a digit's loops is background like the rest, so
-    neither decides it. Callers first look for a light sheet on a darker
-    surface (:func:`ocrkit.paper.find_sheet`), which is written dark on
-    light: a desk's grain and highlights would outweigh a few thin digits.
+    more common, and the answer for faint writing under noise. A sheet's
+    edge on a dark desk stands out both ways at once, and the paper inside
+    a digit's loops is background like the rest, so neither decides it.
+    Callers first look for a light sheet on a darker surface
+    (:func:`ocrkit.paper.find_sheet`), which is written dark on light: a
+    desk's grain and highlights would outweigh a few thin digits.
 
     Examples
     --------

@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 
 from .preprocess import estimate_stroke_width
-from .reading import reading_order
+from .reading import reading_order, writing_direction
 from .words import printed_ink, word_members
 
 __all__ = ["Segmentation", "connected_components", "segment_digits", "reading_order"]
@@ -54,6 +54,8 @@ class Segmentation:
         Typical pen stroke width, px.
     dropped : list of (box, reason)
         Ink that was not taken for a digit, and why.
+    angle : float
+        Direction of the writing, radians (:func:`ocrkit.reading.writing_direction`).
     """
 
     boxes: np.ndarray
@@ -63,6 +65,7 @@ class Segmentation:
     digit_height: float = 0.0
     stroke_width: float = 0.0
     dropped: list = field(default_factory=list)
+    angle: float = 0.0
 
     def __len__(self):
         return len(self.boxes)
@@ -450,5 +453,6 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     final_boxes = np.array(final_boxes, int).reshape(-1, 4)
     order, line, number = reading_order(final_boxes, digit_height=height, number_gap=number_gap,
                                         typical_width=typical_width)
+    angle = writing_direction(final_boxes[:, :2] + final_boxes[:, 2:] / 2, final_boxes[:, 3])
     return Segmentation(final_boxes[order], [final_masks[i] for i in order], line, number,
-                        height, stroke_width, dropped)
+                        height, stroke_width, dropped, angle)

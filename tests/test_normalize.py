@@ -13,6 +13,7 @@ from ocrkit.normalize import (
     normalize_digit,
     normalize_digits,
     stretch_digit,
+    turn_upright,
 )
 
 
@@ -204,3 +205,14 @@ def test_normalize_digit_rejects_bad_input():
         normalize_digit(np.ones((5, 5, 3), np.uint8))
     with pytest.raises(ValueError, match=r"\(M, N\) or \(K, M, N\)"):
         deskew(np.zeros((2, 2, 28, 28), np.uint8))
+
+
+def test_a_digit_on_a_slanted_line_is_turned_upright():
+    # A "1" written upright, then photographed with the camera turned 35
+    # degrees: turning it back by the line's direction makes it upright again.
+    upright = np.zeros((60, 60), np.uint8)
+    upright[10:50, 28:32] = 1
+    turn = cv2.getRotationMatrix2D((30, 30), -35, 1.0)
+    slanted = cv2.warpAffine(upright * 255, turn, (60, 60)) >= 128
+    back = turn_upright(crop_to_ink(slanted), np.radians(35))
+    assert back.shape[0] > 3 * back.shape[1]  # tall and thin again
