@@ -13,8 +13,6 @@ import cv2
 import numpy as np
 import pytest
 
-from ocrkit.classify import DigitClassifier
-from ocrkit.datasets import load_mnist
 from ocrkit.pipeline import read_page, working_scale
 
 HEIGHT = 56  # digit height on the page, px
@@ -22,15 +20,16 @@ TEXT = ["31 4", "159 26", "5870"]
 
 
 @pytest.fixture(scope="module")
-def mnist():
-    return load_mnist(n_train=3000, n_test=400, seed=5)
+def mnist(mnist_subset):
+    return mnist_subset(3000, 400, seed=5)
 
 
 @pytest.fixture(scope="module")
-def model(mnist):
-    # Trained on a few thousand digits, it is less sure than the default
-    # model; these tests check reading, not rejection (tested on its own).
-    return DigitClassifier("svm", reject_below=0.5).fit(mnist.x_train, mnist.y_train)
+def model(mnist, trained_classifier):
+    # Trained on a few thousand digits (mnist.x_train), it is less sure than
+    # the default model; these tests check reading, not rejection (tested on
+    # its own).
+    return trained_classifier("svm", n_train=3000, seed=5, reject_below=0.5)
 
 
 def scaled(image, height):
@@ -228,3 +227,12 @@ def test_digits_image_draws_the_labels_where_the_digits_were(page, model):
     dilated = cv2.dilate(inside.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
     assert not inked[~dilated].any()
     assert (drawn[~dilated] == 255).all()
+
+
+def test_read_page_is_importable_from_the_package():
+    import ocrkit
+    from ocrkit.pipeline import read_page
+
+    assert ocrkit.read_page is read_page
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        ocrkit.nothing  # noqa: B018
