@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from . import __version__
+from .classifiers import CLASSIFIERS
 from .errors import OcrkitError
 from .preprocess import BINARIZE_METHODS
 
@@ -65,7 +66,7 @@ def _build_parser():
     train.add_argument("--mnist", action="store_true",
                        help="train on MNIST's 60,000 training digits (the default source; "
                             "with --sheet, add them to the sheets)")
-    train.add_argument("--classifier", default="svm", choices=["svm", "knn", "linear"])
+    train.add_argument("--classifier", default="svm", choices=list(CLASSIFIERS))
     train.add_argument("--features", default="hog", choices=["hog", "pixels"])
     train.add_argument("--n-train", type=int, metavar="N",
                        help="use a class-balanced subset of N MNIST digits (faster)")

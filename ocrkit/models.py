@@ -27,7 +27,7 @@ import numpy as np
 
 from . import __version__
 from ._paths import DATA_DIR, verify_bundled
-from .classify import CLASSIFIER_KINDS, DigitClassifier
+from .classify import CLASSIFIERS, DigitClassifier
 from .errors import ModelFileError
 from .features import FeatureSettings, extract_features
 
@@ -36,12 +36,6 @@ __all__ = ["MODEL_FORMAT", "DEFAULT_MODEL_SHA256", "save_model", "load_model", "
 
 #: Version of the file layout; bump when it changes incompatibly.
 MODEL_FORMAT = 1
-
-_REQUIRED = {
-    "svm": {"classes", "support_vectors", "dual_coef", "intercept", "n_support", "gamma"},
-    "knn": {"classes", "vectors", "labels", "weights"},
-    "linear": {"classes", "coef", "intercept", "mean", "scale"},
-}
 
 
 def _minor(version):
@@ -126,21 +120,20 @@ def load_model(path):
             f"{path}: written by ocrkit {written_by}, this is {__version__}; "
             "retrain it with `ocrkit train`"
         )
-    kind = meta.get("kind")
+    kind = CLASSIFIERS.get(meta["kind"]) if isinstance(meta.get("kind"), str) else None
     arrays = {k[2:]: v for k, v in contents.items() if k.startswith("a_")}
-    if kind not in CLASSIFIER_KINDS or not _REQUIRED[kind] <= set(arrays):
+    if kind is None or not kind.required <= set(arrays):
         raise ModelFileError(f"{path}: damaged model file (classifier arrays missing)")
     if any(array.dtype.kind not in "biuf" for array in arrays.values()):
         raise ModelFileError(f"{path}: damaged model file (arrays that are not numbers)")
     try:
         features = FeatureSettings.from_dict(meta["features"])
-        model = DigitClassifier(kind, features=features, reject_below=meta["reject_below"],
-                                **meta["params"])
+        # Parameters added since the file was written take the values it was trained with.
+        model = DigitClassifier(kind.name, features=features, reject_below=meta["reject_below"],
+                                **{**kind.before_option, **meta["params"]})
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"{path}: damaged model settings ({exc})") from None
     model.arrays = arrays
-    if kind == "svm" and "projection" not in arrays:
-        model.params["components"] = None  # written before the projection existed
     model.trained_on = meta.get("trained_on", {})
     _check_consistent(model, path)
     return model.prepare()
@@ -148,31 +141,16 @@ def load_model(path):
 
 def _check_consistent(model, path):
     """The stored arrays must fit the stored settings and each other, and predict."""
-    a = model.arrays
-    width = {"svm": lambda: a["support_vectors"].shape[1], "knn": lambda: a["vectors"].shape[1],
-             "linear": lambda: a["coef"].shape[1]}[model.kind]
     blank = np.zeros((1, 28, 28), np.uint8)
     try:
-        features = extract_features(blank, model.features).shape[1]
-        if model.kind == "svm" and "projection" in a:
-            ok = (a["projection"].shape == (width(), features)
-                  and a["projection_mean"].shape == (features,))
-        else:
-            ok = width() == features
-        if model.kind == "svm":
-            ok = ok and a["dual_coef"].shape == (len(a["n_support"]) - 1, len(a["support_vectors"]))
-            ok = ok and int(a["n_support"].sum()) == len(a["support_vectors"])
-        if model.kind == "knn":
-            ok = ok and len(a["labels"]) == len(a["weights"]) == len(a["vectors"])
-        if ok:
-            # One blank digit through the whole prediction finds what shapes
-            # alone do not: text arrays, unusable parameters.
-            model.prepare().predict_confidence(blank)
+        model.classifier.check(model.arrays, extract_features(blank, model.features).shape[1])
+        # One blank digit through the whole prediction finds what shapes
+        # alone do not: text arrays, unusable parameters.
+        model.prepare().predict_confidence(blank)
     except (IndexError, ValueError, TypeError, KeyError):
-        ok = False
-    if not ok:
         raise ModelFileError(
-            f"{path}: damaged model file (its arrays do not fit its settings or each other)")
+            f"{path}: damaged model file (its arrays do not fit its settings or each other)"
+        ) from None
 
 
 def train_mnist_model(kind="svm", *, features=None, n_train=None, progress=True, **params):

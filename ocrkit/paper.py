@@ -190,6 +190,8 @@ def find_sheet(grey):
     if grey.ndim != 2 or grey.dtype != np.uint8:
         raise ValueError(f"grey must be (M, N) uint8, got {grey.shape} {grey.dtype}")
     small, factor = small_copy(grey, _SMALL_SIDE)
+    if min(small.shape) < 16:
+        return None  # too small to show a sheet and what it lies on
     # A median over a window of 1/20 of the image removes the ink (strokes
     # cover less than half of any window that wide) and the grain and
     # highlights of a textured desk, and keeps the sheet's edge in place.

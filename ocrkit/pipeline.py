@@ -23,7 +23,6 @@ import cv2
 import numpy as np
 
 from .classify import UNKNOWN
-from .features import extract_features
 from .normalize import UPRIGHT_BELOW, normalize_digits, turn_upright
 from .paper import boxes_to_image, find_sheet, rectify
 from .preprocess import _writing_is_light, binarize, flatten_illumination, to_grey
@@ -304,17 +303,14 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
         work = flatten_illumination(work)
     ink = binarize(work, method=method, paper=on_sheet)
 
-    def scorer(masks):
-        digits = normalize_digits(masks, stroke_width=stroke_width)
-        return model.predict_confidence(digits)[1]
-
     def saturation():
         # Only asked for when the page has words: the colour of their ink.
         colour = _saturation(image)
         return None if colour is None else cv2.warpPerspective(
             colour, to_work, ink.shape[::-1], flags=cv2.INTER_NEAREST)
 
-    found = segment_digits(ink, merge=merge, split=split, scorer=scorer, saturation=saturation)
+    found = segment_digits(ink, merge=merge, split=split,
+                           scorer=model.scorer(stroke_width=stroke_width), saturation=saturation)
     boxes = boxes_to_image(found.boxes, to_work, image.shape)
     dropped_boxes = boxes_to_image([box for box, _ in found.dropped], to_work, image.shape)
     dropped = [(tuple(box.tolist()), reason)
@@ -325,8 +321,7 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
         masks = [turn_upright(mask, found.angle) for mask in masks]
     digits = normalize_digits(masks, stroke_width=stroke_width)
     if len(found):
-        guesses, confidence, _ = model.scores(extract_features(digits, model.features))
-        labels = np.where(confidence >= model.reject_below, guesses, UNKNOWN)
+        guesses, labels, confidence = model.read(digits)
         notice = None
     else:
         guesses, labels, confidence = np.zeros(0, int), np.zeros(0, int), np.zeros(0)

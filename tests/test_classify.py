@@ -1,14 +1,20 @@
 """Tests of ocrkit.classify on MNIST subsets small enough to train in seconds."""
 
 import copy
+import re
 
 import numpy as np
 import pytest
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
-from ocrkit.classify import UNKNOWN, DigitClassifier, nearest_neighbours
-from ocrkit.datasets import load_mnist
+import ocrkit.classify as classify_module
+from ocrkit.classifiers import CLASSIFIERS, Classifier, KNearest, Logistic, RbfSvm
+from ocrkit.classify import CLASSIFIER_KINDS, UNKNOWN, DigitClassifier, nearest_neighbours
+from ocrkit.cli import main
 from ocrkit.features import FeatureSettings, extract_features
+from ocrkit.normalize import normalize_digits
 
 # Measured with n_train=2000, n_test=300, seed=0 and the kit's HOG: svm 0.983,
 # knn 0.977, linear 0.963 (with 4x4-pixel cells: 0.987, 0.950, 0.980); with
@@ -17,13 +23,13 @@ FLOORS = {"svm": 0.95, "knn": 0.92, "linear": 0.93}
 
 
 @pytest.fixture(scope="module")
-def mnist():
-    return load_mnist(n_train=2000, n_test=300, seed=0)
+def mnist(mnist_subset):
+    return mnist_subset(2000, 300, seed=0)
 
 
 @pytest.fixture(scope="module")
-def trained(mnist):
-    return {kind: DigitClassifier(kind).fit(mnist.x_train, mnist.y_train) for kind in FLOORS}
+def trained(trained_classifier):
+    return {kind: trained_classifier(kind, n_train=2000, seed=0) for kind in FLOORS}
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
@@ -131,6 +137,123 @@ def test_repr_says_what_the_model_is(trained):
     assert "untrained" in repr(DigitClassifier("svm"))
 
 
+# ---------------------------------------------------------------- registry
+def test_every_kind_is_registered_under_its_own_name():
+    assert CLASSIFIERS == {"svm": RbfSvm, "knn": KNearest, "linear": Logistic}
+    assert CLASSIFIER_KINDS == tuple(CLASSIFIERS) == tuple(FLOORS)
+    for name, kind in CLASSIFIERS.items():
+        assert issubclass(kind, Classifier) and kind.name == name
+        assert "classes" in kind.required and 0 < kind.reject_below < 1
+        assert set(kind.before_option) <= set(kind.defaults)
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_the_classifier_delegates_to_its_kind(kind):
+    model = DigitClassifier(kind)
+    assert type(model.classifier) is CLASSIFIERS[kind]
+    assert model.params is model.classifier.params == CLASSIFIERS[kind].defaults
+    assert model.reject_below == CLASSIFIERS[kind].reject_below
+
+
+def _train_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    return re.search(r"--classifier \{([^}]*)\}", capsys.readouterr().out).group(1).split(",")
+
+
+def test_the_command_line_offers_the_registered_kinds(capsys, monkeypatch):
+    assert _train_help(capsys) == list(CLASSIFIERS)
+    monkeypatch.setitem(CLASSIFIERS, "centroid", KNearest)
+    assert _train_help(capsys)[-1] == "centroid"
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_each_kind_checks_its_arrays_against_the_feature_length(trained, kind):
+    model = trained[kind]
+    length = extract_features(np.zeros((1, 28, 28), np.uint8)).shape[1]
+    model.classifier.check(model.arrays, length)
+    with pytest.raises(ValueError, match=str(length + 1)):
+        model.classifier.check(model.arrays, length + 1)
+
+
+# ------------------------------------------------- read and scorer
+@pytest.mark.parametrize("kind", sorted(FLOORS))
+def test_read_gives_guesses_labels_and_confidence(trained, mnist, kind):
+    model = trained[kind]
+    guesses, labels, confidence = model.read(mnist.x_test)
+    np.testing.assert_array_equal(guesses, model.predict(mnist.x_test))
+    np.testing.assert_array_equal(labels, model.predict_confidence(mnist.x_test)[0])
+    np.testing.assert_array_equal(confidence, model.predict_confidence(mnist.x_test)[1])
+    unsure = confidence < model.reject_below
+    np.testing.assert_array_equal(labels, np.where(unsure, UNKNOWN, guesses))
+
+
+def test_read_computes_the_features_once(trained, mnist, monkeypatch):
+    calls = []
+
+    def counted(digits, settings=None):
+        calls.append(len(digits))
+        return extract_features(digits, settings)
+
+    monkeypatch.setattr(classify_module, "extract_features", counted)
+    trained["svm"].read(mnist.x_test[:30])
+    assert calls == [30]
+
+
+def test_read_of_no_digits_is_empty(trained):
+    guesses, labels, confidence = trained["knn"].read(np.zeros((0, 28, 28), np.uint8))
+    assert guesses.shape == labels.shape == confidence.shape == (0,)
+
+
+def _masks(digits):
+    """Bool ink masks of different sizes, as segmentation cuts them out of a page."""
+    return [np.pad(digit > 127, ((i % 3, 2), (1, i % 5))) for i, digit in enumerate(digits)]
+
+
+@pytest.mark.parametrize("stroke_width", [None, 2.5])
+def test_scorer_gives_the_confidence_of_normalised_masks(trained, mnist, stroke_width):
+    model = trained["svm"]
+    masks = _masks(mnist.x_test[:40])
+    scores = model.scorer(stroke_width=stroke_width)(masks)
+    digits = normalize_digits(masks, stroke_width=stroke_width)
+    np.testing.assert_array_equal(scores, model.predict_confidence(digits)[1])
+    assert scores.shape == (40,)
+
+
+def test_scorer_of_an_untrained_classifier_is_refused():
+    with pytest.raises(ValueError, match=r"not trained yet; call fit\(\)"):
+        DigitClassifier("svm").scorer()
+
+
+# ------------------------------------------------------- two classes
+def test_a_two_class_svm_predicts_as_scikit_learn(mnist):
+    keep = np.isin(mnist.y_train, [3, 8])
+    model = DigitClassifier("svm", components=None).fit(mnist.x_train[keep], mnist.y_train[keep])
+    reference = SVC(C=10.0, gamma=float(model.arrays["gamma"]), kernel="rbf")
+    reference.fit(extract_features(mnist.x_train[keep]), mnist.y_train[keep])
+    test = extract_features(mnist.x_test)
+    labels, confidence, _ = model.scores(test)
+    np.testing.assert_array_equal(labels, reference.predict(test))
+    # One duel: the margin is the decision, positive for the second class.
+    margin = reference.decision_function(test) * np.where(labels == 8, 1, -1)
+    np.testing.assert_allclose(confidence, 1 / (1 + np.exp(-2 * margin)), atol=1e-4)
+
+
+def test_a_two_class_linear_model_gives_scikit_learns_probabilities(mnist):
+    keep = np.isin(mnist.y_train, [3, 8])
+    model = DigitClassifier("linear").fit(mnist.x_train[keep], mnist.y_train[keep])
+    mean, scale = model.arrays["mean"], model.arrays["scale"]
+    vectors = extract_features(mnist.x_train[keep])
+    reference = LogisticRegression(C=1.0, max_iter=300)
+    reference.fit((vectors - vectors.mean(axis=0)) / (vectors.std(axis=0) + 1e-6),
+                  mnist.y_train[keep])
+    test = extract_features(mnist.x_test)
+    labels, confidence, _ = model.scores(test)
+    probabilities = reference.predict_proba((test - mean) / scale)
+    np.testing.assert_array_equal(labels, reference.classes_[probabilities.argmax(axis=1)])
+    np.testing.assert_allclose(confidence, probabilities.max(axis=1), atol=1e-4)
+
+
 # -------------------------------------------------------------- validation
 def test_unknown_kind_and_parameters_are_refused():
     with pytest.raises(ValueError, match="unknown classifier 'forest'; choose one of svm, knn"):
@@ -173,6 +296,23 @@ def test_svm_projects_features_on_their_principal_axes(mnist):
     spread = ((vectors - vectors.mean(axis=0)) @ projection.T).var(axis=0)
     assert np.all(np.diff(spread) <= 1e-6)
     np.testing.assert_allclose(model.arrays["projection_mean"], vectors.mean(axis=0), atol=1e-6)
+
+
+def test_projection_equals_scikit_learns_pca_up_to_sign(mnist):
+    # The oracle: the principal axes of PCA's exact SVD, each turned so that
+    # its largest-magnitude number is positive, kept in float32.
+    digits, labels = mnist.x_train[:1500], mnist.y_train[:1500]
+    model = DigitClassifier("svm", components=60).fit(digits, labels)
+    vectors = extract_features(digits)
+    reference = PCA(n_components=60, svd_solver="full").fit(vectors)
+    projection = model.arrays["projection"].astype(np.float64)
+    largest = projection[np.arange(60), np.abs(projection).argmax(axis=1)]
+    assert (largest > 0).all()
+    signs = np.sign(np.sum(projection * reference.components_, axis=1))
+    np.testing.assert_allclose(projection, signs[:, None] * reference.components_, atol=1e-6)
+    np.testing.assert_allclose(model.arrays["projection_mean"], reference.mean_, atol=1e-6)
+    projected = (vectors - model.arrays["projection_mean"]) @ projection.T
+    np.testing.assert_allclose(projected, reference.transform(vectors) * signs, atol=1e-5)
 
 
 def test_projection_reads_about_as_well_as_the_full_features(mnist):

@@ -12,8 +12,8 @@ import pytest
 import ocrkit.models as models_module
 from ocrkit import __version__
 from ocrkit._paths import DATA_DIR
+from ocrkit.classifiers import CLASSIFIERS, Classifier
 from ocrkit.classify import CLASSIFIER_KINDS, DigitClassifier
-from ocrkit.datasets import load_mnist
 from ocrkit.errors import DataFileError, ModelFileError, OcrkitError
 from ocrkit.features import FeatureSettings
 from ocrkit.models import (
@@ -28,14 +28,13 @@ from ocrkit.models import (
 
 
 @pytest.fixture(scope="module")
-def mnist():
-    return load_mnist(n_train=600, n_test=200, seed=1)
+def mnist(mnist_subset):
+    return mnist_subset(600, 200, seed=1)
 
 
 @pytest.fixture(scope="module")
-def models(mnist):
-    return {kind: DigitClassifier(kind).fit(mnist.x_train, mnist.y_train,
-                                            trained_on={"mnist_train": 600})
+def models(mnist, trained_classifier):
+    return {kind: trained_classifier(kind, n_train=600, seed=1, trained_on={"mnist_train": 600})
             for kind in CLASSIFIER_KINDS}
 
 
@@ -265,6 +264,53 @@ def test_an_svm_file_written_before_the_projection_loads_without_one(mnist, tmp_
     np.testing.assert_array_equal(loaded.predict(mnist.x_test), plain.predict(mnist.x_test))
 
 
+# ------------------------------------------------ arrays from the registry
+@pytest.mark.parametrize("kind", CLASSIFIER_KINDS)
+def test_a_model_file_must_hold_the_arrays_its_kind_requires(models, kind, tmp_path):
+    path = save_model(models[kind], tmp_path / f"{kind}.npz")
+    with np.load(path) as npz:
+        assert {f"a_{name}" for name in CLASSIFIERS[kind].required} <= set(npz.files)
+    for name in sorted(CLASSIFIERS[kind].required):
+        cut = rewrite(path, tmp_path / f"without_{name}.npz", drop=(f"a_{name}",))
+        with raises_naming(cut, "classifier arrays missing"):
+            load_model(cut)
+
+
+class NearestMean(Classifier):
+    """A kind made up for the test: the label of the nearest class mean."""
+
+    name = "mean"
+    defaults = {"shrink": 0.0}
+    required = frozenset({"classes", "means"})
+
+    def fit(self, vectors, labels, *, sample_weight=None):
+        classes = np.unique(labels)
+        means = np.stack([vectors[labels == c].mean(axis=0) for c in classes])
+        return {"classes": classes, "means": means * (1 - self.params["shrink"])}
+
+    def check(self, arrays, n_features):
+        if arrays["means"].shape != (len(arrays["classes"]), n_features):
+            raise ValueError("means of another length")
+
+    def scores(self, arrays, vectors):
+        distance = ((vectors[:, None, :] - arrays["means"][None]) ** 2).sum(axis=2)
+        best = distance.argmin(axis=1)
+        return arrays["classes"][best], np.ones(len(vectors)), np.full(len(vectors), np.nan)
+
+
+def test_a_new_kind_needs_only_its_class_in_the_registry(mnist, tmp_path, monkeypatch):
+    monkeypatch.setitem(CLASSIFIERS, "mean", NearestMean)
+    model = DigitClassifier("mean", shrink=0.1).fit(mnist.x_train, mnist.y_train)
+    loaded = load_model(save_model(model, tmp_path / "mean.npz"))
+    assert isinstance(loaded.classifier, NearestMean) and loaded.params == {"shrink": 0.1}
+    np.testing.assert_array_equal(loaded.predict(mnist.x_test), model.predict(mnist.x_test))
+    assert (loaded.predict(mnist.x_test) == mnist.y_test).mean() > 0.7
+    bad = rewrite(tmp_path / "mean.npz", tmp_path / "bad.npz",
+                  a_means=np.zeros((10, 5)))
+    with raises_naming(bad, "damaged model file"):
+        load_model(bad)
+
+
 def test_model_file_errors_are_ocrkit_errors(tmp_path):
     with pytest.raises(OcrkitError):
         load_model(tmp_path / "nowhere.npz")
@@ -289,8 +335,8 @@ def test_the_shipped_default_model_checksum_is_the_one_documented():
     assert f"| default-svm.npz | {default_model_path().stat().st_size} | {digest} |" in readme
 
 
-def test_the_default_model_reads_mnist_as_benchmarked():
-    data = load_mnist(n_train=1, n_test=2000, seed=0)
+def test_the_default_model_reads_mnist_as_benchmarked(mnist_subset):
+    data = mnist_subset(1, 2000, seed=0)
     assert (default_model().predict(data.x_test) == data.y_test).mean() >= 0.99
 
 

@@ -14,7 +14,8 @@ import numpy as np
 from numpy._core._multiarray_umath import __cpu_features__
 
 from ocrkit._paths import DATA_DIR
-from ocrkit.classify import DigitClassifier, _squared_distances
+from ocrkit.classifiers import squared_distances
+from ocrkit.classify import DigitClassifier
 from ocrkit.datasets import load_mnist
 from ocrkit.features import FeatureSettings, extract_features
 from ocrkit.models import default_model
@@ -28,8 +29,8 @@ def main():
     knn_labels, knn_confidence = knn.predict_confidence(data.x_test)
     # How many test digits have a tie between their 3rd and 4th neighbour:
     # the probe is only worth something if there are some.
-    dist = np.sort(_squared_distances(extract_features(data.x_test, binary),
-                                      knn.arrays["vectors"]), axis=1)
+    dist = np.sort(squared_distances(extract_features(data.x_test, binary),
+                                     knn.arrays["vectors"]), axis=1)
     ties = int((dist[:, 2] == dist[:, 3]).sum())
 
     model = default_model()

@@ -1,0 +1,193 @@
+"""``'svm'``: an RBF-kernel support vector machine, one-vs-one.
+
+scikit-learn's ``SVC`` (libsvm) trains it; prediction runs here on the
+stored support vectors, dual coefficients and intercepts, in float64.  The
+confidence comes from the winning class's weakest one-vs-one margin.  The
+features are first projected on their principal axes (scikit-learn's
+``PCA``), stored as plain arrays too.
+"""
+
+import numpy as np
+
+from .base import Classifier, squared_distances
+
+__all__ = ["RbfSvm", "principal_axes"]
+
+
+class RbfSvm(Classifier):
+    """RBF-kernel SVM on features projected on their principal axes.
+
+    Parameters
+    ----------
+    C : float
+        What a training vector on the wrong side of the margin costs.
+    gamma : float or 'scale'
+        The kernel's ``exp(-gamma * |x - y|^2)``; ``'scale'`` measures
+        ``gamma_factor / (D * features.var())`` when fitting.
+    gamma_factor : float
+        Multiplies the measured ``'scale'``.
+    components : int or None
+        How many principal axes the features are projected on first; None
+        (or at least D) to use the features as they are.
+    """
+
+    name = "svm"
+    defaults = {
+        "C": 10.0,
+        # 'scale' makes the kernel's width follow the features' spread, so
+        # that one default suits HOG of any cell size and pixels alike; a
+        # fixed gamma suits one feature length only (on pixels nearly every
+        # kernel value would be ~0).  A factor above 1 reads hardly more
+        # digits right for many more support vectors, and each of them
+        # costs time on every page.
+        "gamma": "scale",
+        "gamma_factor": 1.0,
+        # 192 of the kit's 768 HOG numbers keep nearly all their variance:
+        # the accuracy hardly moves, and every kernel value costs a quarter,
+        # so pages read faster and training is quicker.
+        # benchmarks/RESULTS.md has the default model's measurements.
+        "components": 192,
+    }
+    # The confidence is above 0.5 when the winner wins every duel; 0.6 sets
+    # aside the digits whose closest duel was nearly a draw, which hold a
+    # large share of the errors.
+    reject_below = 0.6
+    required = frozenset({"classes", "support_vectors", "dual_coef", "intercept",
+                          "n_support", "gamma"})
+    # Files written before the projection existed have none.
+    before_option = {"components": None}
+
+    def fit(self, vectors, labels, *, sample_weight=None):
+        from sklearn.svm import SVC
+
+        projection = principal_axes(vectors, self.params["components"])
+        if projection:
+            # Project with the stored (float32) axes, as prediction will.
+            vectors = _project(vectors, self.prepare(dict(projection)))
+        gamma = self.params["gamma"]
+        if gamma == "scale":
+            gamma = self.params["gamma_factor"] / (vectors.shape[1] * float(vectors.var()))
+        svc = SVC(C=self.params["C"], gamma=float(gamma), kernel="rbf", cache_size=1000)
+        svc.fit(vectors, labels, sample_weight=sample_weight)
+        return {
+            "classes": svc.classes_.astype(np.int64),
+            "support_vectors": svc.support_vectors_.astype(np.float32),
+            # As scikit-learn shows them: with two classes, both have the
+            # opposite sign of libsvm's (see _pairwise).
+            "dual_coef": svc.dual_coef_.astype(np.float32),
+            "intercept": svc.intercept_.astype(np.float64),
+            "n_support": svc.n_support_.astype(np.int64),
+            "gamma": np.float64(gamma),
+            **projection,
+        }
+
+    def prepare(self, arrays):
+        """float64 copies of the float32 arrays, and the support vectors' norms.
+
+        The arrays are stored in float32 (half the file); prediction computes
+        in float64, where the sums of the matrix products agree across CPUs
+        (see :func:`~ocrkit.classifiers.base.squared_distances`).
+        """
+        for name in ("support_vectors", "dual_coef", "projection"):
+            if name in arrays:
+                arrays[f"_{name}64"] = np.ascontiguousarray(arrays[name], dtype=np.float64)
+        if "_support_vectors64" in arrays:
+            support = arrays["_support_vectors64"]
+            arrays["_norms"] = np.einsum("ij,ij->i", support, support)
+        return arrays
+
+    def check(self, arrays, n_features):
+        support, n_support = arrays["support_vectors"], arrays["n_support"]
+        width = support.shape[1]
+        if ("projection" in arrays) != ("projection_mean" in arrays):
+            raise ValueError("the projection needs both its axes and its mean")
+        if "projection" in arrays:
+            if arrays["projection"].shape != (width, n_features):
+                raise ValueError(f"projection {arrays['projection'].shape} does not take "
+                                 f"{n_features} features to {width}")
+            if arrays["projection_mean"].shape != (n_features,):
+                raise ValueError(f"projection mean {arrays['projection_mean'].shape} is not "
+                                 f"({n_features},)")
+        elif width != n_features:
+            raise ValueError(f"support vectors of {width} numbers, features of {n_features}")
+        if arrays["dual_coef"].shape != (len(n_support) - 1, len(support)):
+            raise ValueError(f"dual coefficients {arrays['dual_coef'].shape} do not fit "
+                             f"{len(support)} support vectors of {len(n_support)} classes")
+        if int(n_support.sum()) != len(support):
+            raise ValueError(f"n_support adds up to {int(n_support.sum())}, not {len(support)}")
+
+    def scores(self, arrays, vectors):
+        votes, margins = _pairwise(arrays, vectors)
+        best = np.argmax(votes, axis=1)
+        # The winner's weakest pairwise margin, squashed to (0, 1).
+        margin = margins[np.arange(len(vectors)), best]
+        confidence = 1.0 / (1.0 + np.exp(-2.0 * margin))
+        return arrays["classes"][best], confidence, np.full(len(vectors), np.nan)
+
+
+def principal_axes(vectors, components):
+    """``{'projection_mean', 'projection'}`` onto the first principal axes, or {}.
+
+    scikit-learn's ``PCA`` with the exact SVD (``svd_solver='full'``: no
+    random start), kept as plain float32 arrays.
+
+    Parameters
+    ----------
+    vectors : (N, D) float64 ndarray
+    components : int or None
+        How many axes; None, 0 or at least D give {} (no projection).
+
+    Returns
+    -------
+    projection : dict
+        ``projection_mean`` (D,) float32 and ``projection`` (components, D)
+        float32, one unit axis per row in order of the variance it carries,
+        each with its largest-magnitude number positive.
+    """
+    if not components or components >= vectors.shape[1]:
+        return {}
+    from sklearn.decomposition import PCA
+
+    pca = PCA(n_components=int(components), svd_solver="full").fit(vectors)
+    axes = pca.components_
+    # An axis's sign is arbitrary (the SVD's, then scikit-learn's own
+    # convention); fix it so that the stored file does not depend on either.
+    largest = axes[np.arange(len(axes)), np.abs(axes).argmax(axis=1)]
+    axes = axes * np.where(largest < 0, -1.0, 1.0)[:, None]
+    return {"projection_mean": pca.mean_.astype(np.float32),
+            "projection": np.ascontiguousarray(axes, dtype=np.float32)}
+
+
+def _project(vectors, arrays):
+    return (vectors - arrays["projection_mean"].astype(np.float64)) @ arrays["_projection64"].T
+
+
+def _pairwise(arrays, x):
+    """One-vs-one votes and each class's weakest margin (libsvm's layout)."""
+    a = arrays
+    if "projection" in a:
+        x = _project(x, a)
+    sv, coef, n_support = a["_support_vectors64"], a["_dual_coef64"], a["n_support"]
+    kernel = np.exp(-float(a["gamma"]) * squared_distances(x, sv, a["_norms"]))
+    starts = np.concatenate([[0], np.cumsum(n_support)])
+    n_class = len(n_support)
+    votes = np.zeros((len(x), n_class))
+    margins = np.full((len(x), n_class), np.inf)
+    pair = 0
+    for i in range(n_class):
+        si = slice(starts[i], starts[i + 1])
+        for j in range(i + 1, n_class):
+            sj = slice(starts[j], starts[j + 1])
+            decision = (kernel[:, si] @ coef[j - 1, si] + kernel[:, sj] @ coef[i, sj]
+                        + a["intercept"][pair])
+            if n_class == 2:
+                # scikit-learn turns a two-class SVM's coefficients and
+                # intercept around, so that its decision is positive for
+                # the second class; libsvm's is positive for the first.
+                decision = -decision
+            votes[:, i] += decision > 0
+            votes[:, j] += decision <= 0
+            margins[:, i] = np.minimum(margins[:, i], decision)
+            margins[:, j] = np.minimum(margins[:, j], -decision)
+            pair += 1
+    return votes, margins
