@@ -8,7 +8,7 @@ the digits they did *not* correct better too.
 
 Scoring a reading against a page's ground truth (a JSON file in the schema of
 ``ocrkit read --json``, next to each bundled page).  The truth and the scores
-are :class:`ocrkit.evaluate.PageTruth` and :func:`ocrkit.evaluate.score_page`;
+are :class:`ocrkit.truth.PageTruth` and :func:`ocrkit.evaluate.score_page`;
 these are their dict forms, as the notebooks print them:
 
 :func:`load_truth`
@@ -44,8 +44,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .classify import UNKNOWN
-from .evaluate import IOU_MATCH, PageTruth, match_boxes
+from .evaluate import IOU_MATCH, match_boxes
 from .evaluate import score_page as _score_page
+from .truth import PageTruth, _page_truth
 
 __all__ = [
     "IOU_MATCH",
@@ -63,10 +64,6 @@ __all__ = [
 ]
 
 
-def _truth(truth):
-    return truth if isinstance(truth, PageTruth) else PageTruth.from_json(truth)
-
-
 def load_truth(path):
     """Read a page's ground truth, checked, as a dict.
 
@@ -82,8 +79,8 @@ def load_truth(path):
         ``image``, ``size``, ``digits`` (a list of ``{"box": [x, y, w, h],
         "label": int, "confidence": 1.0, "line": int, "number": int}``) and
         ``lines`` (the text of each line): the
-        :meth:`ocrkit.evaluate.PageTruth.to_json` of
-        :meth:`ocrkit.evaluate.PageTruth.load`.
+        :meth:`ocrkit.truth.PageTruth.to_json` of
+        :meth:`ocrkit.truth.PageTruth.load`.
 
     Raises
     ------
@@ -112,7 +109,7 @@ def true_labels(reading, truth, *, threshold=IOU_MATCH):
         One per found box; -1 for a box that is no true digit (or a true
         digit without a label).
     """
-    truth = _truth(truth)
+    truth = _page_truth(truth)
     labels = np.full(len(reading.boxes), UNKNOWN, dtype=int)
     for t, f in match_boxes(truth.boxes, reading.boxes, threshold=threshold):
         labels[f] = int(truth.labels[t])
@@ -148,7 +145,7 @@ def score_page(reading, truth, *, threshold=IOU_MATCH):
         the page), ``lines_right`` (lines equal to the truth's, in order) and
         ``lines``.  Shares are NaN when their count is zero.
     """
-    score = _score_page(_truth(truth), reading, threshold=threshold)
+    score = _score_page(_page_truth(truth), reading, threshold=threshold)
     return {
         "truth_digits": score.truth_digits,
         "found": score.detections,

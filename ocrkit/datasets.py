@@ -13,9 +13,8 @@ import numpy as np
 
 from ._paths import DATA_DIR, verify_bundled
 from .errors import DataFileError
-from .sheets import load_sheet
 
-__all__ = ["MNIST", "MNIST_SHA256", "load_mnist", "load_sheet", "mnist_path"]
+__all__ = ["MNIST", "MNIST_SHA256", "load_mnist", "mnist_path"]
 
 #: SHA-256 of ``data/mnist.npz`` as built by ``data/scripts/build_mnist.py``.
 MNIST_SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"
@@ -116,3 +115,20 @@ def load_mnist(*, n_train=None, n_test=None, seed=0, path=None):
         keep = _balanced_indices(data.y_test, int(n_test), rng)
         data = data._replace(x_test=data.x_test[keep], y_test=data.y_test[keep])
     return data
+
+
+def __getattr__(name):
+    """``ocrkit.datasets.load_sheet`` still works, with a warning naming its home.
+
+    It is imported only when asked for, so that loading MNIST does not import
+    the sheet readers.
+    """
+    if name == "load_sheet":
+        import warnings
+
+        from .sheets import load_sheet
+
+        warnings.warn("ocrkit.datasets.load_sheet moved to ocrkit.sheets.load_sheet; "
+                      "import it from there", DeprecationWarning, stacklevel=2)
+        return load_sheet
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from ocrkit._paths import DATA_DIR
-from ocrkit.datasets import load_mnist
-from ocrkit.original import original_classifier, read_page_original
+from ocrkit.original import read_page_original
 from ocrkit.pipeline import read_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,15 +31,15 @@ def one_photo(tmp_path):
     return tmp_path
 
 
-def approaches():
-    data = load_mnist(n_train=500, n_test=1)
-    original = original_classifier().fit(data.x_train, data.y_train)
+@pytest.fixture
+def approaches(trained_classifier):
+    original = trained_classifier("original", n_train=500)
     return {"kit": lambda image, name: read_page(image, name=name),
             "original": lambda image, name: read_page_original(image, model=original, name=name)}
 
 
-def test_bench_real_scores_each_approach_on_each_photo(bench, one_photo):
-    results = bench.bench_real(one_photo, approaches(), progress=False)
+def test_bench_real_scores_each_approach_on_each_photo(bench, one_photo, approaches):
+    results = bench.bench_real(one_photo, approaches, progress=False)
     assert results["problems"] == []
     rows = results["rows"]
     assert [(r["file"], r["approach"]) for r in rows] == [(PHOTO, "kit"), (PHOTO, "original")]
@@ -57,10 +56,10 @@ def test_bench_real_scores_each_approach_on_each_photo(bench, one_photo):
     assert sum("**all 1 photos**" in line for line in table) == 2
 
 
-def test_a_damaged_photo_is_reported_not_scored(bench, one_photo):
+def test_a_damaged_photo_is_reported_not_scored(bench, one_photo, approaches):
     path = one_photo / PHOTO
     path.write_bytes(path.read_bytes()[:-10])
-    results = bench.bench_real(one_photo, approaches(), progress=False)
+    results = bench.bench_real(one_photo, approaches, progress=False)
     assert results["rows"] == [] and results["totals"] == {}
     assert len(results["problems"]) == 1 and "not the published file" in results["problems"][0]
     assert "No photo could be scored." in bench.real_table(results)

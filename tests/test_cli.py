@@ -9,9 +9,7 @@ import numpy as np
 import pytest
 
 from ocrkit import __version__
-from ocrkit.classify import DigitClassifier
 from ocrkit.cli import main
-from ocrkit.datasets import load_mnist
 from ocrkit.imageio import read_image
 from ocrkit.models import save_model
 
@@ -19,9 +17,8 @@ PAGE = Path(__file__).resolve().parents[1] / "data" / "handwriting" / "writer_c_
 
 
 @pytest.fixture(scope="module")
-def model_file(tmp_path_factory):
-    data = load_mnist(n_train=3000, n_test=10)
-    model = DigitClassifier("svm").fit(data.x_train, data.y_train)
+def model_file(tmp_path_factory, trained_classifier):
+    model = trained_classifier("svm", n_train=3000)
     return str(save_model(model, tmp_path_factory.mktemp("model") / "small.npz"))
 
 

@@ -18,7 +18,6 @@ from ocrkit.correct import (
     score_page,
     true_labels,
 )
-from ocrkit.datasets import load_mnist
 from ocrkit.errors import DataFileError
 from ocrkit.pipeline import PageReading, read_page
 
@@ -216,8 +215,8 @@ def test_no_corrections_collect_to_an_empty_set():
 # -------------------------------------------------------------- retraining
 
 @pytest.fixture(scope="module")
-def mnist():
-    return load_mnist(n_train=300, n_test=40, seed=1)
+def mnist(mnist_subset):
+    return mnist_subset(300, 40, seed=1)
 
 
 def test_retraining_learns_the_corrected_labels(mnist):
@@ -256,16 +255,13 @@ def test_retraining_with_nothing_to_learn_says_so():
         retrain(collect_corrections(reading, {}))
 
 
-def test_corrections_fix_a_real_page_digit():
+def test_corrections_fix_a_real_page_digit(trained_classifier):
     # End to end on a bundled page: the default reading, a correction of one
     # digit, and the corrected digit read back with its new label.
     from ocrkit._paths import DATA_DIR
 
     page = DATA_DIR / "handwriting" / "writer_c_page_photo.jpg"
-    data = load_mnist(n_train=300, n_test=1)
-    from ocrkit.classify import DigitClassifier
-
-    model = DigitClassifier("knn", k=1).fit(data.x_train, data.y_train)
+    model = trained_classifier("knn", n_train=300, k=1)
     reading = read_page(page, model=model)
     first = int(reading.labels[0])
     wrong = (first + 1) % 10

@@ -1,6 +1,8 @@
 """load_mnist: the bundled MNIST file, its subsets and its refusals."""
 
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -82,3 +84,13 @@ def test_errors_are_ocrkit_errors(tmp_path):
     copy.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(OcrkitError):
         load_mnist(path=copy)
+
+
+def test_loading_mnist_imports_neither_the_sheet_readers_nor_the_synthetic_pages():
+    code = ("import sys, ocrkit.datasets; "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('ocrkit'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    loaded = done.stdout.split()
+    assert "ocrkit.datasets" in loaded
+    assert not [m for m in loaded if m.startswith(("ocrkit.sheets", "ocrkit.synth"))]

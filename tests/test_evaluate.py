@@ -1,20 +1,13 @@
 """Tests of ocrkit.evaluate on labels and pages whose answers are known by construction."""
 
-import json
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from ocrkit._paths import DATA_DIR
-from ocrkit.classify import DigitClassifier
-from ocrkit.datasets import load_mnist
-from ocrkit.errors import DataFileError
 from ocrkit.evaluate import (
-    PageTruth,
     accuracy,
-    box_coverage,
-    box_iou,
     confusion_matrix,
     error_indices,
     format_table,
@@ -23,6 +16,7 @@ from ocrkit.evaluate import (
     score_page,
 )
 from ocrkit.pipeline import PageReading
+from ocrkit.truth import PageTruth
 
 BUNDLED_TRUTHS = sorted((DATA_DIR / "handwriting").glob("*.json"))
 
@@ -105,9 +99,9 @@ def test_error_indices_limit_takes_every_label_before_repeating_one():
     assert error_indices(true, predicted, limit=100) == list(range(12))
 
 
-def test_error_indices_on_real_predictions_point_at_errors():
-    data = load_mnist(n_train=500, n_test=200, seed=3)
-    model = DigitClassifier("knn", k=1).fit(data.x_train, data.y_train)
+def test_error_indices_on_real_predictions_point_at_errors(mnist_subset, trained_classifier):
+    data = mnist_subset(500, 200, seed=3)
+    model = trained_classifier("knn", n_train=500, seed=3, k=1)
     predicted = model.predict(data.x_test)
     wrong = error_indices(data.y_test, predicted)
     assert len(wrong) == int((predicted != data.y_test).sum()) > 0
@@ -139,18 +133,7 @@ def test_format_table_refuses_a_list():
         format_table([{"a": 1}])
 
 
-# ------------------------------------------------------------------ boxes
-
-def test_box_coverage_is_the_share_of_the_first_box_covered():
-    small, large = [10, 10, 10, 10], [0, 0, 40, 40]
-    assert box_coverage([small], [large]).tolist() == [[1.0]]
-    assert box_coverage([large], [small]).tolist() == [[100 / 1600]]
-    # The intersection over union of the same pair is the smaller share.
-    assert box_iou([small], [large]).tolist() == [[100 / 1600]]
-    assert box_coverage(np.zeros((0, 4)), [small]).shape == (0, 1)
-
-
-# ------------------------------------------------------------- page truth
+# ------------------------------------------------------------- page scores
 
 def a_truth():
     """Two lines: '12 3' and '45'; digits 30 px apart, 10x20 boxes."""
@@ -170,69 +153,6 @@ def reading_of(truth, *, labels=None, line=None, number=None, boxes=None):
                        np.ones(k), line, number, np.zeros((k, 28, 28), np.uint8),
                        np.zeros((100, 200), bool))
 
-
-@pytest.mark.parametrize("path", BUNDLED_TRUTHS, ids=lambda p: p.stem)
-def test_bundled_truth_files_load_and_save_byte_for_byte(path, tmp_path):
-    truth = PageTruth.load(path)
-    assert truth.boxes.shape == (len(truth), 4) and truth.boxes.dtype == np.int64
-    assert (truth.labels >= 0).all() and (truth.line >= 0).all()
-    assert truth.image == path.with_suffix(".jpg").name
-    assert truth.save(tmp_path / path.name).read_bytes() == path.read_bytes()
-    # The image next to the truth finds it too.
-    assert PageTruth.load(path.with_suffix(".jpg")).to_json() == truth.to_json()
-
-
-def test_page_truth_round_trips_unknown_labels_and_lines(tmp_path):
-    truth = PageTruth.from_json({"digits": [{"box": [1, 2, 3, 4], "label": None}]})
-    assert truth.labels.tolist() == [-1] and truth.line.tolist() == [-1]
-    assert truth.size is None and truth.lines == ()
-    again = PageTruth.load(truth.save(tmp_path / "t.json"))
-    assert again.to_json() == truth.to_json()
-    assert again.to_json()["digits"][0]["label"] is None
-
-
-def test_page_truth_arrays_are_read_only():
-    truth = a_truth()
-    with pytest.raises(ValueError, match="read-only"):
-        truth.labels[0] = 7
-
-
-@pytest.mark.parametrize("data, match", [
-    ([], "not a page's truth"),
-    ({"lines": []}, "not a page's truth"),
-    ({"digits": [{"box": [0, 0, 5, 5]}]}, r"digit 0: expected \{'box'"),
-    ({"digits": [{"box": [0, 0, 5], "label": 1}]}, "digit 0: a box must be 4 integers"),
-    ({"digits": [{"box": [0, 0, 5, -1], "label": 1}]}, "digit 0: a box must be"),
-    ({"digits": [{"box": [0, 0, 5.5, 5], "label": 1}]}, "digit 0: a box must be"),
-    ({"digits": [{"box": [0, 0, 5, 5], "label": 10}]}, "'label' must be a digit 0-9 or null"),
-    ({"digits": [{"box": [0, 0, 5, 5], "label": "3"}]}, "'label' must be a digit"),
-    ({"digits": [{"box": [0, 0, 5, 5], "label": 3, "line": "0"}]}, "'line' must be an integer"),
-    ({"digits": [], "lines": "12"}, "'lines' must be a list of strings"),
-    ({"digits": [], "size": [10]}, r"'size' must be \[width, height\]"),
-    ({"digits": [], "image": 3}, "'image' must be"),
-])
-def test_page_truth_says_what_is_wrong(data, match):
-    with pytest.raises(ValueError, match=match):
-        PageTruth.from_json(data, where="t.json")
-
-
-def test_loading_a_bad_truth_file_names_the_file(tmp_path):
-    with pytest.raises(DataFileError, match="none.json: no ground-truth file"):
-        PageTruth.load(tmp_path / "none.json")
-    path = tmp_path / "cut.json"
-    path.write_text('{"digits": [')
-    with pytest.raises(DataFileError, match="cut.json: not valid JSON"):
-        PageTruth.load(path)
-    path.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\n")
-    with pytest.raises(DataFileError, match="cut.json: is a Git LFS pointer"):
-        PageTruth.load(path)
-    path.write_text(json.dumps({"digits": [{"box": [0, 0, 5, 5], "label": 12}]}))
-    with pytest.raises(DataFileError, match="cut.json: digit 0: 'label'") as error:
-        PageTruth.load(path)
-    assert "\n" not in str(error.value)
-
-
-# ------------------------------------------------------------- page scores
 
 def test_a_perfect_reading_scores_every_digit_right():
     truth = a_truth()

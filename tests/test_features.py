@@ -3,15 +3,14 @@
 import numpy as np
 import pytest
 
-from ocrkit.datasets import load_mnist
 from ocrkit.features import ORIGINAL_HOG, FeatureSettings, extract_features
 from ocrkit.hog import hog
 from ocrkit.normalize import deskew
 
 
 @pytest.fixture(scope="module")
-def digits():
-    return load_mnist(n_train=100, n_test=10).x_train
+def digits(mnist_subset):
+    return mnist_subset(100, 10).x_train
 
 
 def test_default_vectors_are_the_square_root_of_interpolated_hog_at_unit_length(digits):

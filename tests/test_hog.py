@@ -5,7 +5,6 @@ import pytest
 from skimage.feature import hog as skimage_hog
 
 from ocrkit import hog as hog_module
-from ocrkit.datasets import load_mnist
 from ocrkit.hog import BLOCK_NORMS, hog, hog_cells, hog_feature_length
 
 # Unit steps in (row, column) and the angle of the gradient they make, measured
@@ -17,8 +16,8 @@ DIRECTIONS = {
 
 
 @pytest.fixture(scope="module")
-def digits():
-    data = load_mnist(n_train=200, n_test=10)
+def digits(mnist_subset):
+    data = mnist_subset(200, 10)
     return np.concatenate([data.x_train, data.x_test])
 
 

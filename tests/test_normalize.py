@@ -4,7 +4,6 @@ import cv2
 import numpy as np
 import pytest
 
-from ocrkit.datasets import load_mnist
 from ocrkit.normalize import (
     FIT,
     SIZE,
@@ -18,8 +17,8 @@ from ocrkit.normalize import (
 
 
 @pytest.fixture(scope="module")
-def mnist_digits():
-    return load_mnist(n_train=10, n_test=500, seed=4).x_test
+def mnist_digits(mnist_subset):
+    return mnist_subset(10, 500, seed=4).x_test
 
 
 def centre_of_mass(image):

@@ -9,7 +9,6 @@ import cv2
 import numpy as np
 import pytest
 
-from ocrkit.datasets import load_mnist
 from ocrkit.original import (
     MAX_HEIGHT,
     MAX_WIDTH,
@@ -24,12 +23,17 @@ from ocrkit.segment import segment_digits
 
 
 @pytest.fixture(scope="module")
-def model():
-    data = load_mnist(n_train=1000, n_test=1)
-    return original_classifier().fit(data.x_train, data.y_train)
+def model(trained_classifier):
+    return trained_classifier("original", n_train=1000)
 
 
-def one_piece_digits(scale, count, seed=0):
+@pytest.fixture(scope="module")
+def test_digits(mnist_subset):
+    """MNIST test digits, 300 of them for each seed."""
+    return lambda seed: mnist_subset(10, 300, seed=seed)
+
+
+def one_piece_digits(test_digits, scale, count, seed=0):
     """MNIST test digits enlarged ``scale`` times whose dark ink is one 8-connected piece.
 
     Returns
@@ -37,7 +41,7 @@ def one_piece_digits(scale, count, seed=0):
     list of (label, (h, w) uint8 ink, (x, y, w, h) box of the pixels that will be darker
     than the threshold)
     """
-    data = load_mnist(n_train=10, n_test=300, seed=seed)
+    data = test_digits(seed)
     chosen = []
     for digit, label in zip(data.x_test, data.y_test):
         big = cv2.resize(digit, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
@@ -87,8 +91,8 @@ def overlaps(box, boxes):
     return False
 
 
-def test_finds_every_digit_of_the_size_it_expects(model):
-    digits = one_piece_digits(scale=2, count=8)
+def test_finds_every_digit_of_the_size_it_expects(model, test_digits):
+    digits = one_piece_digits(test_digits, scale=2, count=8)
     page, truth = paste(digits, rows=2, pitch=80, margin=30)
     assert all(MIN_HEIGHT <= h <= MAX_HEIGHT and w <= MAX_WIDTH for _, _, w, h in truth)
     reading = read_page_original(page, model=model)
@@ -102,9 +106,9 @@ def test_finds_every_digit_of_the_size_it_expects(model):
     assert [len(text) for text in reading.lines] == [4, 4]
 
 
-def test_digits_twice_its_size_limit_are_not_found(model):
+def test_digits_twice_its_size_limit_are_not_found(model, test_digits):
     # Ink about 2 x MAX_HEIGHT tall.
-    digits = one_piece_digits(scale=2 * MAX_HEIGHT / 19, count=3)
+    digits = one_piece_digits(test_digits, scale=2 * MAX_HEIGHT / 19, count=3)
     # A page several digits tall, as a real page is.
     page, truth = paste(digits, rows=1, pitch=digits[0][1].shape[1] + 40, margin=400)
     assert all(h > MAX_HEIGHT for _, _, _, h in truth)
@@ -116,8 +120,8 @@ def test_digits_twice_its_size_limit_are_not_found(model):
     assert all(overlaps(box, found) for box in truth)
 
 
-def test_fixed_threshold_loses_digits_in_shade(model):
-    digits = one_piece_digits(scale=2, count=8, seed=1)
+def test_fixed_threshold_loses_digits_in_shade(model, test_digits):
+    digits = one_piece_digits(test_digits, scale=2, count=8, seed=1)
     width = 2 * 30 + 8 * 90
     # Paper from 250 at the left to 70 at the right: below the threshold of
     # 127 over the right third of the page.

@@ -10,8 +10,9 @@ import hashlib
 import pytest
 
 from ocrkit._paths import DATA_DIR
-from ocrkit.evaluate import load_real_truth, score_real_page
+from ocrkit.evaluate import score_real_page
 from ocrkit.pipeline import read_page
+from ocrkit.truth import load_real_truth
 
 # THE LEVEL REACHED ON EACH PHOTO: RAISE, NEVER LOWER.  When the kit reads a
 # photo better, move its numbers here to the new level.

@@ -15,7 +15,8 @@ import pytest
 
 from ocrkit._paths import DATA_DIR
 from ocrkit.errors import DataFileError
-from ocrkit.evaluate import RealPage, load_real_truth, score_real_page
+from ocrkit.evaluate import score_real_page
+from ocrkit.truth import RealPage, load_real_truth
 
 REAL = DATA_DIR / "real"
 ENTRIES = json.loads((REAL / "truth.json").read_text(encoding="utf-8"))["images"]

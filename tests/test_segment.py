@@ -8,13 +8,12 @@ import cv2
 import numpy as np
 import pytest
 
-from ocrkit.datasets import load_mnist
 from ocrkit.segment import connected_components, reading_order, segment_digits
 
 
 @pytest.fixture(scope="module")
-def mnist():
-    data = load_mnist(n_train=10, n_test=600, seed=0)
+def mnist(mnist_subset):
+    data = mnist_subset(10, 600, seed=0)
     return data.x_test, data.y_test
 
 

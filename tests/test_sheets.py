@@ -19,10 +19,9 @@ from ocrkit.sheets import (
     make_template,
     save_template,
     template_layout,
-    template_photo,
 )
 from ocrkit.sheets.template import LINE_GREY, ROW_TAG_BASE, decode_marker_id
-from ocrkit.synth import render_page, sheet_layout
+from ocrkit.synth import render_page, sheet_layout, template_photo
 
 HANDWRITING = DATA_DIR / "handwriting"
 TEMPLATE_PHOTO = HANDWRITING / "writer_a_template_photo.jpg"
@@ -308,7 +307,17 @@ def test_bad_arguments(tmp_path, template_300):
     not_an_image.write_text("hello")
     with pytest.raises(ImageReadError, match="sheet.png"):
         load_sheet(not_an_image)
-    assert datasets.load_sheet is load_sheet
+
+
+def test_names_that_moved_still_import_with_a_warning():
+    import ocrkit.sheets
+
+    with pytest.warns(DeprecationWarning, match="moved to ocrkit.synth.template_photo"):
+        assert ocrkit.sheets.template_photo is template_photo
+    with pytest.warns(DeprecationWarning, match="moved to ocrkit.sheets.load_sheet"):
+        assert datasets.load_sheet is load_sheet
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        ocrkit.sheets.nothing  # noqa: B018
 
 
 # ------------------------------------------------------------------- CLI

@@ -21,6 +21,7 @@ from ocrkit.synth import (
     scattered_layout,
     sheet_layout,
 )
+from ocrkit.truth import PageTruth
 
 PAGE = (70, 40)  # a small page in mm keeps every render a few milliseconds
 DPI = 150
@@ -251,6 +252,29 @@ def test_save_page_writes_image_and_truth(tmp_path):
     assert saved["image"] == "mine.jpg" and saved["digits"] == truth["digits"]
     decoded = cv2.imread(str(image_path))
     assert decoded.shape == image.shape
+
+
+def test_saved_truth_is_a_page_truth_file(tmp_path):
+    # save_page writes through PageTruth: the file loads back as the same
+    # truth, written as PageTruth.save writes it, and a key that is not the
+    # truth's (a template photo's "stray") is left out.
+    image, truth = render_page(small_layout(), condition="clean", dpi=DPI, name="x.png")
+    _, json_path = save_page(tmp_path / "mine.png", image, {**truth, "stray": [[1, 2, 3, 4]]})
+    loaded = PageTruth.load(json_path)
+    assert loaded.to_json() == {**truth, "image": "mine.png"}
+    again = loaded.save(tmp_path / "again.json")
+    assert again.read_bytes() == json_path.read_bytes()
+    # A PageTruth is saved as it is, under the image's name.
+    _, from_truth = save_page(tmp_path / "other.png", image, loaded)
+    assert PageTruth.load(from_truth).image == "other.png"
+
+
+def test_save_page_refuses_a_truth_that_is_not_one(tmp_path):
+    image, truth = render_page(small_layout(), condition="clean", dpi=DPI)
+    truth["digits"][0]["label"] = 12
+    with pytest.raises(ValueError, match="mine.png's truth: digit 0: 'label' must be a digit"):
+        save_page(tmp_path / "mine.png", image, truth)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

@@ -4,14 +4,12 @@ import numpy as np
 import pytest
 
 from ocrkit._paths import DATA_DIR
-from ocrkit.classify import DigitClassifier
 from ocrkit.cli import main
-from ocrkit.datasets import load_mnist
 from ocrkit.imageio import read_image, write_image
 from ocrkit.models import load_model, save_model
 from ocrkit.normalize import normalize_digits
-from ocrkit.sheets import Sheet, load_sheet, template_photo
-from ocrkit.synth import Writer, render_glyphs
+from ocrkit.sheets import Sheet, load_sheet
+from ocrkit.synth import Writer, render_glyphs, template_photo
 from ocrkit.training import augment_digits, sheet_cross_validation, train_with_sheets
 
 HANDWRITING = DATA_DIR / "handwriting"
@@ -34,12 +32,12 @@ def narrow_sheet():
 
 
 @pytest.fixture(scope="module")
-def mnist():
-    return load_mnist(n_train=2000, n_test=500, seed=0)
+def mnist(mnist_subset):
+    return mnist_subset(2000, 500, seed=0)
 
 
-def test_augmented_copies_stay_digits():
-    data = load_mnist(n_train=50, n_test=1)
+def test_augmented_copies_stay_digits(mnist_subset):
+    data = mnist_subset(50, 1)
     copies, source = augment_digits(data.x_train, copies=4, seed=3)
     assert copies.shape == (200, 28, 28) and copies.dtype == np.uint8
     assert (source == np.tile(np.arange(50), 4)).all()
@@ -55,8 +53,8 @@ def test_augmented_copies_stay_digits():
     assert augment_digits(data.x_train, copies=0)[0].shape == (0, 28, 28)
 
 
-def test_the_sheet_carries_its_share_of_the_weight():
-    data = load_mnist(n_train=300, n_test=1)
+def test_the_sheet_carries_its_share_of_the_weight(mnist_subset):
+    data = mnist_subset(300, 1)
     sheet = as_sheet(data.x_train[:40], data.y_train[:40])
     model = train_with_sheets(sheet, classifier="knn", n_mnist=500, augment=3, sheet_weight=0.25,
                               progress=False)
@@ -67,12 +65,12 @@ def test_the_sheet_carries_its_share_of_the_weight():
                                 "mnist_train": 500, "sheet_weight": 0.25}
 
 
-def test_a_sheet_teaches_its_writers_hand(narrow_sheet, mnist):
+def test_a_sheet_teaches_its_writers_hand(narrow_sheet, mnist, trained_classifier):
     assert len(narrow_sheet) == 100
     labels = np.tile(np.arange(10), 20)
     glyphs = render_glyphs(labels, writer=NARROW_HAND, height=40, seed=105)
     held_out = normalize_digits([glyph >= 0.5 for glyph in glyphs])
-    mnist_only = DigitClassifier("svm").fit(mnist.x_train, mnist.y_train)
+    mnist_only = trained_classifier("svm", n_train=2000, seed=0)  # on mnist.x_train
     with_sheet = train_with_sheets(narrow_sheet, n_mnist=2000, progress=False)
     before = np.mean(mnist_only.predict(held_out) == labels)
     after = np.mean(with_sheet.predict(held_out) == labels)
@@ -83,10 +81,10 @@ def test_a_sheet_teaches_its_writers_hand(narrow_sheet, mnist):
     assert on_mnist[1] >= on_mnist[0] - 0.03
 
 
-def test_cross_validation_never_trains_on_a_copy_of_a_test_digit():
+def test_cross_validation_never_trains_on_a_copy_of_a_test_digit(mnist_subset):
     # Random labels: nothing to learn, so held-out accuracy is near chance,
     # unless a copy of each held-out digit (its nearest neighbour) was trained on.
-    data = load_mnist(n_train=80, n_test=1)
+    data = mnist_subset(80, 1)
     labels = np.random.default_rng(0).integers(0, 10, 80)
     result = sheet_cross_validation(as_sheet(data.x_train, labels), folds=4, mnist=False,
                                     classifier="knn", k=1, augment=4)
@@ -124,8 +122,8 @@ def test_bad_training_options(narrow_sheet, options, message):
         train_with_sheets(narrow_sheet, mnist=False, progress=False, **options)
 
 
-def test_one_digit_alone_cannot_train_without_mnist():
-    data = load_mnist(n_train=20, n_test=1)
+def test_one_digit_alone_cannot_train_without_mnist(mnist_subset):
+    data = mnist_subset(20, 1)
     ones = data.x_train[data.y_train == 1]
     with pytest.raises(ValueError, match="at least two different digits"):
         train_with_sheets(as_sheet(ones, np.ones(len(ones), int)), mnist=False, progress=False)

@@ -79,6 +79,27 @@ def writer_d_page():
     )
 
 
+def writer_e_sheet():
+    """Writer E's training sheet, laid out as writer A's."""
+    return sheet_layout(
+        order="1234567890", repeats=10, digit_height_mm=8.0, page="A5", slope_deg=4.0, seed=17
+    )
+
+
+def writer_e_test():
+    """Writer E's test page: nine lines of numbers, then ten digits scattered below."""
+    text = random_lines(9, digits=(8, 13), max_number=6, seed=19)
+    lines = lines_layout(text, digit_height_mm=6.0, page="A5", seed=19)
+    spots = scattered_layout(
+        [7, 1, 9, 4, 0, 2, 8, 5, 3, 6],
+        digit_height_mm=(5.0, 8.0),
+        page="A5",
+        region_mm=(15, 140, 118, 55),
+        seed=19,
+    )
+    return merge_layouts(lines, spots)
+
+
 def touching_broken():
     """Touching pairs and triples (``+``) and digits with a broken stroke (``!``)."""
     text = [
@@ -101,6 +122,8 @@ PAGES = {
     "writer_c_page_photo": (writer_c_page, "c", "photo", 104),
     "writer_d_page_scan": (writer_d_page, "d", "scan", 105),
     "touching_broken_scan": (touching_broken, "a", "scan", 106),
+    "writer_e_sheet_scan": (writer_e_sheet, "e", "scan", 108),
+    "writer_e_test_scan": (writer_e_test, "e", "scan", 109),
 }
 
 

@@ -3,7 +3,7 @@
 Writer A fills in every box of the kit's handwriting template (rows
 1234567890, ten boxes each), and the page is photographed with a phone:
 perspective, grey paper on a desk, uneven light, soft focus, JPEG
-(:func:`ocrkit.sheets.template_photo`).  The truth is in the schema of
+(:func:`ocrkit.synth.template_photo`).  The truth is in the schema of
 ``ocrkit read``: ``line`` is the row, ``number`` the box (row * 10 + column).
 The same versions of NumPy and OpenCV rewrite the same bytes::
 
@@ -15,8 +15,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from ocrkit.sheets import template_photo
-from ocrkit.synth import save_page
+from ocrkit.synth import save_page, template_photo
 
 OUT_DIR = Path(__file__).resolve().parent.parent / "handwriting"
 NAME = "writer_a_template_photo.jpg"

@@ -135,7 +135,8 @@ def principal_axes(vectors, components):
     ----------
     vectors : (N, D) float64 ndarray
     components : int or None
-        How many axes; None, 0 or at least D give {} (no projection).
+        How many axes; None, 0, at least D, or at least N (fewer training
+        vectors than axes: nothing to reduce) give {} (no projection).
 
     Returns
     -------
@@ -144,7 +145,7 @@ def principal_axes(vectors, components):
         float32, one unit axis per row in order of the variance it carries,
         each with its largest-magnitude number positive.
     """
-    if not components or components >= vectors.shape[1]:
+    if not components or components >= min(vectors.shape):
         return {}
     from sklearn.decomposition import PCA
 

@@ -17,8 +17,8 @@ labelled, MNIST-like digits that cannot be silently mislabelled.
    later label as sorting and counting would.
 4. :mod:`ocrkit.training` trains a classifier on the sheets' digits.
 
-:func:`template_photo` makes a filled-in, photographed template with known
-answers, for tests and the bundled example.
+A filled-in, photographed template with known answers, for tests and the
+bundled example, is made by :func:`ocrkit.synth.template_photo`.
 
 Examples
 --------
@@ -32,7 +32,6 @@ from .overlay import draw_sheet_overlay
 from .read_template import find_markers
 from .rows import estimate_slope, group_rows
 from .sheet import Sheet
-from .synthetic import fill_template, template_photo
 from .template import TemplateLayout, make_template, save_template, template_layout
 
 __all__ = [
@@ -42,12 +41,27 @@ __all__ = [
     "TemplateLayout",
     "draw_sheet_overlay",
     "estimate_slope",
-    "fill_template",
     "find_markers",
     "group_rows",
     "load_sheet",
     "make_template",
     "save_template",
     "template_layout",
-    "template_photo",
 ]
+
+#: Names that moved to :mod:`ocrkit.synth`: synthetic sheets are test data,
+#: not part of loading one.
+_MOVED = {"fill_template": "ocrkit.synth", "template_photo": "ocrkit.synth"}
+
+
+def __getattr__(name):
+    """``ocrkit.sheets.template_photo`` still works, with a warning naming its home."""
+    if name in _MOVED:
+        import importlib
+        import warnings
+
+        home = _MOVED[name]
+        warnings.warn(f"ocrkit.sheets.{name} moved to {home}.{name}; import it from there",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module(home), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,6 +27,10 @@ package writes them:
    rotation, perspective, a close crop and the picture's size.
    :func:`hard_cases` makes photos that fail the way real ones did, each with
    its truth.
+6. **Sheets.**  :func:`template_photo` fills in the kit's handwriting
+   template (:func:`ocrkit.sheets.make_template`) in a writer's hand and
+   photographs it, with its truth, so that the sheet loader can be tested
+   without anybody's handwriting; :func:`fill_template` writes the ink alone.
 
 Everything is drawn from ``numpy.random.default_rng(seed)``: the same seed
 gives the same bytes.  Nothing is downloaded and no fonts are used.
@@ -59,8 +63,9 @@ from .layouts import (
     scattered_layout,
     sheet_layout,
 )
-from .page import TRUTH_LEVEL, render_page, save_page, truth_json
+from .page import TRUTH_LEVEL, render_page, save_page
 from .photo import PhotoConditions, render_photo
+from .sheets import fill_template, template_photo
 from .strokes import BROKEN_DIGITS, digit_strokes
 from .surfaces import SURROUNDINGS, surface_texture
 from .writers import WRITERS, Writer, draw_digit, render_glyphs
@@ -81,6 +86,7 @@ __all__ = [
     "Writer",
     "digit_strokes",
     "draw_digit",
+    "fill_template",
     "hard_cases",
     "lines_layout",
     "merge_layouts",
@@ -93,5 +99,5 @@ __all__ = [
     "scattered_layout",
     "sheet_layout",
     "surface_texture",
-    "truth_json",
+    "template_photo",
 ]

@@ -1,17 +1,17 @@
 """Render a layout as a page image, with the truth a perfect reader would give."""
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from ..truth import PageTruth
 from . import conditions
 from .layouts import Layout, lines_layout, random_lines
 from .writers import as_writer, rasterise, trace_glyph
 
-__all__ = ["TRUTH_LEVEL", "render_page", "save_page", "truth_json"]
+__all__ = ["TRUTH_LEVEL", "render_page", "save_page"]
 
 #: Ink coverage from which a pixel counts for a truth box; fainter antialiased
 #: fringes would make every box a pixel too large.
@@ -304,37 +304,34 @@ def render_page(layout, *, writer="a", condition="scan", seed=0, dpi=300, name="
         image = conditions.photo_look(
             _warp(ink, matrix, size), sheet, writer.pen, writer.ink, look, dpi=dpi
         )
-    digits = [
-        {
-            "box": _box(g, matrix, size),
-            "label": g.label,
-            "confidence": 1.0,
-            "line": g.line,
-            "number": g.number,
-        }
-        for g in glyphs
-    ]
-    truth = {"image": str(name), "size": list(size), "digits": digits, "lines": texts}
-    return image, truth
+    digits = [(_box(g, matrix, size), g.label, g.line, g.number) for g in glyphs]
+    return image, _truth_dict(name, size, digits, texts)
 
 
-def _json_list(items):
-    """A JSON list with one item per line, indented under a top-level key."""
-    if not items:
-        return "[]"
-    return "[\n    " + ",\n    ".join(json.dumps(item) for item in items) + "\n  ]"
+def _truth_dict(name, size, digits, lines):
+    """A page's truth as :class:`~ocrkit.truth.PageTruth` writes it: a JSON-able dict.
 
+    Parameters
+    ----------
+    name : str
+        File name of the page image.
+    size : (int, int)
+        Width and height of the image, pixels.
+    digits : list of (box, label, line, number)
+        Per digit in reading order: its ``[x, y, w, h]`` box in image pixels,
+        its label 0-9, its line and its number.
+    lines : list of str
+        Text of each line.
 
-def truth_json(truth):
-    """The truth as JSON text, one digit per line so that diffs stay readable."""
-    return (
-        "{\n"
-        f'  "image": {json.dumps(truth["image"])},\n'
-        f'  "size": {json.dumps(truth["size"])},\n'
-        f'  "digits": {_json_list(truth["digits"])},\n'
-        f'  "lines": {_json_list(truth["lines"])}\n'
-        "}\n"
-    )
+    Returns
+    -------
+    dict
+        In the JSON schema of ``ocrkit read``, each digit's confidence 1.0.
+    """
+    boxes, labels, line, number = zip(*digits) if digits else ((), (), (), ())
+    truth = PageTruth(str(name), size, np.array(boxes, np.int64).reshape(-1, 4), labels, line,
+                      number, tuple(lines))
+    return truth.to_json()
 
 
 def save_page(path, image, truth, *, quality=92):
@@ -346,9 +343,10 @@ def save_page(path, image, truth, *, quality=92):
         Image file; ``.jpg``/``.jpeg`` is saved as JPEG, ``.png`` as PNG.
     image : (H, W, 3) uint8 ndarray
         RGB.
-    truth : dict
+    truth : dict or PageTruth
         As returned by :func:`render_page`; its ``"image"`` field is set to
-        the file's name.
+        the file's name.  It is written by :meth:`ocrkit.truth.PageTruth.save`
+        (keys other than the truth's, such as ``"stray"``, are left out).
     quality : int
         JPEG quality, 1-100.
 
@@ -356,11 +354,19 @@ def save_page(path, image, truth, *, quality=92):
     -------
     (Path, Path)
         The image and JSON files written.
+
+    Raises
+    ------
+    ValueError
+        For another file type, an image that is not RGB uint8, a quality
+        outside 1-100, or a truth that is not a page's truth.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in {".jpg", ".jpeg", ".png"}:
         raise ValueError(f"{path}: save as .jpg, .jpeg or .png")
+    if not isinstance(truth, PageTruth):
+        truth = PageTruth.from_json(truth, where=f"{path.name}'s truth")
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError(f"image must be (H, W, 3) uint8 RGB, got {image.shape} {image.dtype}")
     if not 1 <= quality <= 100:
@@ -370,6 +376,5 @@ def save_page(path, image, truth, *, quality=92):
     if not ok:
         raise ValueError(f"{path}: OpenCV could not encode the image")
     path.write_bytes(buf.tobytes())
-    json_path = path.with_suffix(".json")
-    json_path.write_text(truth_json({**truth, "image": path.name}), encoding="utf-8")
+    json_path = replace(truth, image=path.name).save(path.with_suffix(".json"))
     return path, json_path

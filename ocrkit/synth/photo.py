@@ -418,16 +418,10 @@ def render_photo(
     image = camera.encode(camera.sharpen(light, conditions.sharpen), conditions.jpeg_quality)
 
     digits = [
-        {
-            "box": [int(x0), int(y0), int(x1 - x0 + 1), int(y1 - y0 + 1)],
-            "label": g.label,
-            "confidence": 1.0,
-            "line": g.line,
-            "number": g.number,
-        }
+        ([x0, y0, x1 - x0 + 1, y1 - y0 + 1], g.label, g.line, g.number)
         for g, (x0, y0, x1, y1) in zip(glyphs, boxes)
     ]
-    truth = {"image": str(name), "size": list(size), "digits": digits, "lines": texts}
+    truth = page._truth_dict(name, size, digits, texts)
     if not return_scene:
         return image, truth
     w, h = page_px

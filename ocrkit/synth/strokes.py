@@ -19,6 +19,7 @@ _SHAPES = {
     "1": ["52,0 48,100"],
     "1-flag": ["18,26 52,0^ 48,100"],
     "1-foot": ["18,26 52,0^ 48,100", "20,100 48,100 80,100"],
+    "1-long": ["0,28^ 62,0^ 58,100", "34,100 58,100 82,100"],
     "2": ["8,26 26,5 58,0 86,12 88,36 66,60 30,84 4,100^ 50,97 98,99"],
     "2-loop": [
         "8,26 26,5 58,0 86,12 88,36 66,60 40,78 22,92 8,94 6,82 18,76 30,86 34,99^ 66,97 98,99"
@@ -33,6 +34,7 @@ _SHAPES = {
     "8": ["84,14 52,0 20,8 18,30 48,48 82,66 86,88 56,100 20,94 14,72 46,50 78,32 80,12 62,2"],
     "9": ["88,14 62,0 22,6 10,28 26,48 58,50 86,30 88,12^ 84,56 80,100"],
     "9-curved": ["88,14 62,0 22,6 10,28 26,48 58,50 86,30 88,12^ 86,56 74,88 48,100 20,94"],
+    "9-open": ["40,4 16,14 8,32 24,48 56,50 84,38^ 88,0^ 86,100"],
 }
 
 # Digits drawn with a gap in a stroke, so that their ink falls in two pieces:
@@ -74,14 +76,17 @@ def digit_strokes(
     ----------
     label : int
         The digit, 0-9.
-    one : {'plain', 'flag', 'foot'}
-        A bare stem, a stem with an up-stroke flag, or flag and foot.
+    one : {'plain', 'flag', 'foot', 'long'}
+        A bare stem, a stem with an up-stroke flag, flag and foot, or the
+        continental 1: a long flag rising from a third of the way down, and
+        a foot.
     four : {'closed', 'open'}
         Whether the diagonal meets the stem at the top.
     seven : {'plain', 'bar'}
         Whether the 7 is crossed.
-    nine : {'straight', 'curved'}
-        Shape of the 9's tail.
+    nine : {'straight', 'curved', 'open'}
+        Shape of the 9: a straight or a curved tail, or a straight tail under
+        a loop left open at the top, as a quick hand writes it.
     two : {'plain', 'loop'}
         Whether the 2 has a loop where the diagonal meets the base.
     broken : bool
@@ -101,11 +106,11 @@ def digit_strokes(
             f"digit {label} has no broken form; broken digits are {sorted(BROKEN_DIGITS)}"
         )
     variant = {
-        1: {"plain": "", "flag": "-flag", "foot": "-foot"}[one],
+        1: {"plain": "", "flag": "-flag", "foot": "-foot", "long": "-long"}[one],
         2: "-loop" if two == "loop" else "",
         4: "-open" if four == "open" else "",
         7: "-bar" if seven == "bar" else "",
-        9: "-curved" if nine == "curved" else "",
+        9: {"straight": "", "curved": "-curved", "open": "-open"}[nine],
     }.get(label, "")
     key = f"{label}{variant}"
     table = _PARSED_BROKEN if broken else _PARSED

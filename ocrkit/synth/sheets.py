@@ -1,11 +1,12 @@
 """Filled-in templates with known answers: a synthetic writer fills the boxes.
 
-:func:`template_photo` prints a template (:func:`~ocrkit.sheets.make_template`),
+:func:`template_photo` prints a template (:func:`ocrkit.sheets.make_template`),
 lets a writer of :mod:`ocrkit.synth` fill its boxes, and photographs the page
 with :func:`ocrkit.synth.conditions.photo_look`: perspective, grey paper on a
 desk, uneven light, soft focus, noise and JPEG.  It returns the photo and the
-truth, in the JSON schema of ``ocrkit read``, so that the sheet loader can be
-tested, and a sheet bundled, without anybody's handwriting.
+truth, in the JSON schema of ``ocrkit read``, so that the sheet loader
+(:func:`ocrkit.sheets.load_sheet`) can be tested, and a sheet bundled, without
+anybody's handwriting.
 """
 
 from dataclasses import replace
@@ -13,10 +14,10 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from ..synth import TRUTH_LEVEL
-from ..synth.conditions import geometry, photo_look
-from ..synth.writers import as_writer, draw_digit
-from .template import make_template
+from ..sheets.template import make_template
+from .conditions import geometry, photo_look
+from .page import TRUTH_LEVEL, _truth_dict
+from .writers import as_writer, draw_digit
 
 __all__ = ["fill_template", "template_photo"]
 
@@ -40,7 +41,7 @@ def fill_template(layout, *, writer="a", seed=0, blank=(), size=0.55, stray=0):
     Parameters
     ----------
     layout : TemplateLayout
-        From :func:`~ocrkit.sheets.make_template`.
+        From :func:`ocrkit.sheets.make_template`.
     writer : str or Writer
         A writer of :mod:`ocrkit.synth`.
     seed : int
@@ -126,7 +127,7 @@ def template_photo(*, digits="1234567890", repeats=10, writer="a", seed=0, dpi=2
     Parameters
     ----------
     digits, repeats : str, int
-        The template (:func:`~ocrkit.sheets.make_template`).
+        The template (:func:`ocrkit.sheets.make_template`).
     writer : str or Writer
     seed : int
         The same seed gives the same bytes.
@@ -173,19 +174,19 @@ def template_photo(*, digits="1234567890", repeats=10, writer="a", seed=0, dpi=2
         look.bit_generator.state = look_state
         photos.append(photo_look(coverage, sheet, writer.pen, colour, look, dpi=dpi))
     image = np.minimum(*photos)
+
     def photo_box(x, y, w, h):
         ys, xs = np.nonzero(ink[y:y + h, x:x + w] >= TRUTH_LEVEL)
         mapped = _map_points(xs + x, ys + y, matrix)
         lo, hi = np.floor(mapped.min(axis=0)), np.ceil(mapped.max(axis=0))
         return [int(lo[0]), int(lo[1]), int(hi[0] - lo[0]) + 1, int(hi[1] - lo[1]) + 1]
 
-    digits_json = [{"box": photo_box(*g["box"]), "label": g["label"], "confidence": 1.0,
-                    "line": g["row"], "number": g["row"] * layout.repeats + g["col"]}
-                   for g in glyphs]
-    lines = []
-    for row in range(layout.rows):
-        lines.append(" ".join(str(g["label"]) for g in glyphs if g["row"] == row))
-    stray_json = [photo_box(*box) for box in strays]
-    truth = {"image": str(name), "size": list(size), "digits": digits_json, "lines": lines,
-             "stray": stray_json}
+    digits_truth = [(photo_box(*g["box"]), g["label"], g["row"],
+                     g["row"] * layout.repeats + g["col"]) for g in glyphs]
+    lines = [" ".join(str(g["label"]) for g in glyphs if g["row"] == row)
+             for row in range(layout.rows)]
+    truth = _truth_dict(name, size, digits_truth, lines)
+    # The stray marks are not the sheet's digits, so a page's truth has no
+    # place for them: they are kept beside it (save_page leaves them out).
+    truth["stray"] = [photo_box(*box) for box in strays]
     return image, truth
