@@ -1,7 +1,7 @@
 """Pages with ground truth: detection, digits and lines, for the kit and the original.
 
 A page's truth is a JSON file in the schema of ``ocrkit read --json``, next
-to its image (:class:`ocrkit.evaluate.PageTruth`).  A found box counts as a
+to its image (:class:`ocrkit.truth.PageTruth`).  A found box counts as a
 detection of a true digit when their intersection over union is at least 0.5;
 boxes are paired one to one, greedily, highest overlap first
 (:func:`ocrkit.evaluate.score_page`).
@@ -18,8 +18,9 @@ from tqdm.auto import tqdm
 
 from ocrkit.classify import DigitClassifier
 from ocrkit.errors import OcrkitError
-from ocrkit.evaluate import PageTruth, match_boxes, score_page
+from ocrkit.evaluate import match_boxes, score_page
 from ocrkit.pipeline import read_page
+from ocrkit.truth import PageTruth
 
 
 def _lines_without_spaces(truth_lines, found_lines):
@@ -71,7 +72,7 @@ def score_reading(truth, reading):
 def find_pages(folder):
     """Bundled pages: (name, truth dict, image path) for every readable ``*.json``.
 
-    Each truth is checked by :meth:`ocrkit.evaluate.PageTruth.load` and given
+    Each truth is checked by :meth:`ocrkit.truth.PageTruth.load` and given
     as its ``to_json()`` dict.
 
     Returns

@@ -28,7 +28,8 @@ from bench_common import median_time
 from tqdm.auto import tqdm
 
 from ocrkit.errors import OcrkitError
-from ocrkit.evaluate import load_real_truth, score_real_page
+from ocrkit.evaluate import score_real_page
+from ocrkit.truth import load_real_truth
 
 HERE = Path(__file__).resolve().parent
 REAL = HERE.parent / "data" / "real"

@@ -1,11 +1,21 @@
 """Speed against the floor: a page read against decoding the page, and HOG against scikit-image.
 
 Decoding the image file is the least any reader of it must do, so the time
-of a page read is reported as a multiple of the time to decode the same file,
-measured in the same run, on the same machine.
+of a page read is reported against the time to decode the same page,
+measured in the same run, on the same machine, in turn with the reads (so
+that a machine busy for a moment slows both alike).  The decode floor is
+``cv2.imdecode`` of the file itself for a JPEG, and of the same pixels
+encoded as a JPEG for any other format (a BMP decodes as a plain copy, a
+PNG slower than the JPEG a camera would have written).
+
+A page read meets its budget when it takes at most
+``k x decode + 0.15 ms`` per digit found: ``k`` is 2 on an A4 page scanned
+at 300 dpi and 3 on any other page (:func:`speed_budget`).
+
+The process is measured as a user runs it: no allocator or environment
+tuning.
 """
 
-import platform
 from functools import partial
 from pathlib import Path
 
@@ -20,6 +30,12 @@ from ocrkit.hog import hog
 
 #: A4 at 300 dpi, in pixels (width, height), portrait.
 A4_300DPI = (2480, 3508)
+#: A page read's budget (:func:`speed_budget`) is k decodes of the page, k = DECODES, or
+#: A4_DECODES on an A4 page at 300 dpi, plus MS_PER_DIGIT milliseconds a digit found.
+DECODES, A4_DECODES = 3, 2
+MS_PER_DIGIT = 0.15
+#: Quality of the JPEG a page in another format is encoded as, for its decode floor.
+FLOOR_JPEG_QUALITY = 95
 
 
 def is_a4_300dpi(size, tolerance=0.03):
@@ -27,6 +43,34 @@ def is_a4_300dpi(size, tolerance=0.03):
     width, height = sorted(size)
     return (abs(width / A4_300DPI[0] - 1) <= tolerance
             and abs(height / A4_300DPI[1] - 1) <= tolerance)
+
+
+def speed_budget(decode_s, digits, size):
+    """Seconds a page read may take: ``k x decode + 0.15 ms`` per digit found.
+
+    Parameters
+    ----------
+    decode_s : float
+        The page's decode floor, in seconds.
+    digits : int
+        Digits the read found.
+    size : (int, int)
+        The page's width and height in pixels: ``k`` is 2 for an A4 page at
+        300 dpi (:func:`is_a4_300dpi`), 3 for any other.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(1000 * speed_budget(0.010, 100, (1748, 2480)), 3)
+    45.0
+    >>> round(1000 * speed_budget(0.010, 100, (2480, 3508)), 3)
+    35.0
+    """
+    k = A4_DECODES if is_a4_300dpi(size) else DECODES
+    return k * decode_s + MS_PER_DIGIT / 1000 * digits
 
 
 def make_page(path, *, page="A4", dpi=300, n_lines=12, digits=(8, 9), seed=7):
@@ -69,30 +113,6 @@ def decode_times(path, repeats):
     return result, outputs["read_image_s"]
 
 
-def steady_allocator():
-    """Let glibc's malloc reuse freed memory for large arrays; say what was done.
-
-    By default glibc hands arrays over 32 MB, and sometimes smaller ones,
-    back to the system when they are freed, so that the next one of the same
-    size pays a page fault for every 4 KB: for a decoded A4 page that is
-    about 17 ms of a 40 ms decode on our machines, and whether it happens
-    depends on what the process did before. A long-running reader reuses
-    its memory; raising the thresholds measures every step that way.
-    Returns a description for the results, or None where this is not glibc.
-    """
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if not name or platform.libc_ver()[0] != "glibc":
-        return None
-    libc = ctypes.CDLL(name)
-    m_trim_threshold, m_mmap_threshold = -1, -3
-    ok = libc.mallopt(m_mmap_threshold, 512 << 20) and libc.mallopt(m_trim_threshold, 1 << 30)
-    return ("glibc malloc keeps freed memory (mallopt: mmap threshold 512 MB, trim "
-            "threshold 1 GB), so repeated calls do not pay page faults") if ok else None
-
-
 def bench_page_floor(path, name, readers, *, decode_repeats, read_repeats):
     """Page read times as multiples of the decode time, and the first reader's peak memory.
 
@@ -105,21 +125,119 @@ def bench_page_floor(path, name, readers, *, decode_repeats, read_repeats):
     readers : dict
         Approach -> ``reader(image, name) -> PageReading``; the first is the kit's.
     """
-    allocator = steady_allocator()
     result, image = decode_times(path, decode_repeats)
     result.update(page=Path(path).name, decode_runs=decode_repeats, read_runs=read_repeats,
-                  reads={}, allocator=allocator)
+                  reads={})
     for approach, reader in readers.items():
         read_s, _, reading = median_time(partial(reader, image, name), read_repeats)
+        found = int(len(reading.boxes))
+        budget_s = speed_budget(result["imdecode_s"], found, result["size"])
         result["reads"][approach] = {
-            "digits_found": int(len(reading.boxes)), "read_s": read_s,
+            "digits_found": found, "read_s": read_s,
             "over_imdecode": read_s / result["imdecode_s"],
             "over_read_image": (read_s / result["read_image_s"]
                                 if result.get("read_image_s") else None),
+            "budget_s": budget_s, "within": read_s <= budget_s,
         }
     first = next(iter(readers.values()))
     result["read_peak_mb"] = page_peak_memory(first, image, name)
     return result
+
+
+def decode_floor(path, pixels):
+    """The bytes whose decoding is a page's floor, and what they are.
+
+    Parameters
+    ----------
+    path : Path
+        The page's image file.
+    pixels : (H, W[, 3]) uint8 ndarray
+        The page as :func:`ocrkit.imageio.read_image` gives it.
+
+    Returns
+    -------
+    data : (B,) uint8 ndarray
+        For a JPEG the file itself; for any other format, `pixels` encoded
+        as a JPEG of quality :data:`FLOOR_JPEG_QUALITY`.
+    floor : str
+        ``'JPEG file'`` or, say, ``'PNG as JPEG'``.
+    """
+    raw = Path(path).read_bytes()
+    if raw[:3] == b"\xff\xd8\xff":
+        return np.frombuffer(raw, np.uint8), "JPEG file"
+    if pixels.ndim == 3:
+        pixels = cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)
+    ok, encoded = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, FLOOR_JPEG_QUALITY])
+    if not ok:
+        raise ValueError(f"{path}: its pixels could not be encoded as a JPEG")
+    kind = Path(path).suffix.lstrip(".").upper() or "image"
+    return encoded.ravel(), f"{kind} as JPEG"
+
+
+def bench_page_speed(pages, reader, *, decode_repeats, read_repeats, progress=True):
+    """Every page's read against its decode floor, and whether it meets :func:`speed_budget`.
+
+    For each page, one untimed decode (and one untimed read, when more than
+    one is timed), then the timed ones in turn (decode, read, decode,
+    read...), so that a machine busy for a moment slows both alike.
+
+    Parameters
+    ----------
+    pages : list of (str, Path)
+        A name for each page, and its image file.
+    reader : callable
+        ``reader(image, name) -> PageReading``, the model already loaded; a
+        read starts from the decoded pixels.
+    decode_repeats, read_repeats : int
+        Timed decodes and reads per page; the medians are reported.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    rows : list of dict
+        One per page: ``page``, ``size`` (width, height), ``floor`` (what
+        is decoded, see :func:`decode_floor`), ``floor_bytes``,
+        ``digits_found``, ``decode_s`` and ``read_s`` (medians),
+        ``decode_runs``, ``read_runs``, ``k`` (decodes in the budget),
+        ``budget_s``, ``within`` (``read_s <= budget_s``).
+    problems : list of str
+        Pages that could not be read, and why.
+    """
+    from ocrkit.errors import OcrkitError
+    from ocrkit.imageio import read_image
+
+    decode_repeats, read_repeats = max(1, int(decode_repeats)), max(1, int(read_repeats))
+    rows, problems = [], []
+    for name, path in tqdm(pages, desc="page speed", disable=not progress):
+        try:
+            image = read_image(path)
+        except OcrkitError as exc:
+            problems.append(str(exc))
+            continue
+        data, floor = decode_floor(path, image)
+        decode = partial(cv2.imdecode, data, cv2.IMREAD_UNCHANGED)
+        read = partial(reader, image, name)
+        decode()
+        if read_repeats > 1:
+            read()
+        decodes, reads = [], []
+        for i in range(max(decode_repeats, read_repeats)):
+            if i < decode_repeats:
+                decodes.append(timed(decode)[0])
+            if i < read_repeats:
+                seconds, reading = timed(read)
+                reads.append(seconds)
+        found = int(len(reading.boxes))
+        size = [int(image.shape[1]), int(image.shape[0])]
+        decode_s, read_s = float(np.median(decodes)), float(np.median(reads))
+        budget_s = speed_budget(decode_s, found, size)
+        rows.append({"page": name, "size": size, "floor": floor, "floor_bytes": int(data.size),
+                     "digits_found": found, "decode_s": decode_s, "read_s": read_s,
+                     "decode_runs": len(decodes), "read_runs": len(reads),
+                     "k": A4_DECODES if is_a4_300dpi(size) else DECODES,
+                     "budget_s": budget_s, "within": read_s <= budget_s})
+    return rows, problems
 
 
 def bench_hog(digits, *, repeats=3, progress=True):

@@ -14,8 +14,16 @@ What is measured:
    detection recall and precision, digit accuracy, exact lines, time, for the
    kit's pipeline and the original (:mod:`bench_pages`); writer A's test page
    read with models trained on MNIST, on A's sheet, and on both.
-4. Speed against the floor: a 300-dpi A4 page read against decoding its file,
-   and the kit's HOG against scikit-image's (:mod:`bench_speed`).
+4. The real photos in ``data/real``: digits right and found, extra boxes,
+   lines and numbers, for the kit and the original (:mod:`bench_real`).
+5. The robustness map: digits right on synthetic phone photos as contrast,
+   noise, blur and size change, for the kit with every binarisation and the
+   original (:mod:`bench_robustness`); its figure is written to
+   ``docs/robustness_map.png`` (quick: into ``--out``).
+6. Speed against the floor: every bundled page and real photo read against
+   decoding it, with the budget each read must meet; a 300-dpi A4 page read
+   against decoding its file; the kit's HOG against scikit-image's
+   (:mod:`bench_speed`).
 
 Usage::
 
@@ -23,6 +31,7 @@ Usage::
 """
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -33,8 +42,12 @@ import numpy as np
 from bench_common import machine_info, memory_method, timed
 from bench_mnist import compute_features, evaluate_model, nested_order, run_grid
 from bench_pages import bench_pages, bench_sheets, bench_writer_a, find_pages, is_sheet
+from bench_real import bench_real
 from bench_report import write_results
-from bench_speed import bench_hog, bench_page_floor, is_a4_300dpi, make_page
+from bench_robustness import FULL as ROBUSTNESS_FULL
+from bench_robustness import QUICK as ROBUSTNESS_QUICK
+from bench_robustness import draw_robustness_map, kit_readers, robustness_map
+from bench_speed import bench_hog, bench_page_floor, bench_page_speed, is_a4_300dpi, make_page
 
 from ocrkit.classify import DigitClassifier
 from ocrkit.datasets import load_mnist
@@ -45,6 +58,9 @@ from ocrkit.pipeline import read_page
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE.parent / "data" / "handwriting"
+REAL = HERE.parent / "data" / "real"
+#: Where a full run draws the robustness map (a quick run draws it into --out).
+ROBUSTNESS_FIGURE = HERE.parent / "docs" / "robustness_map.png"
 
 
 @dataclass
@@ -55,8 +71,8 @@ class Sizes:
     n_test: int | None  # None: all 10,000
     budget_s: float  # training + prediction time the MNIST grid may spend
     pilot: int  # digits a grid cell's cost is first measured on
-    page_runs: int  # timed reads per bundled page
-    decode_runs: int
+    page_runs: int  # timed reads per bundled page and real photo
+    decode_runs: int  # timed decodes of each page (and the speed page), against its reads
     read_runs: int  # timed reads of the speed page
     hog_digits: int | None  # None: every MNIST digit loaded
     speed_page: dict = field(default_factory=dict)
@@ -76,11 +92,13 @@ QUICK = Sizes(n_train=2000, n_test=500, budget_s=15.0, pilot=200, page_runs=1, d
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="benchmarks/run.py",
-        description="Measure ocrkit: MNIST grid, the original approach, bundled pages, speed.")
+        description="Measure ocrkit: MNIST grid, the original approach, bundled pages, real "
+                    "photos, robustness map, speed.")
     parser.add_argument("--quick", action="store_true",
                         help="small subsets, under a minute; same code paths as the full run")
     parser.add_argument("--out", type=Path, default=HERE,
-                        help="folder for results.json and RESULTS.md (default: %(default)s)")
+                        help="folder for results.json and RESULTS.md, and with --quick the "
+                             "robustness map's figure (default: %(default)s)")
     parser.add_argument("--pages", type=Path, default=PAGES,
                         help="folder of pages with ground-truth JSON (default: %(default)s)")
     parser.add_argument("--budget", type=float, default=None,
@@ -204,7 +222,30 @@ def main(argv=None):
         results["writer_a"] = [{"training": "all", "notice": f"not available: {exc}"}]
     lap("writer A")
 
-    # 4. Speed against the floor.
+    # 4. Real photos.
+    results["real"] = bench_real(REAL, readers, repeats=sizes.page_runs, progress=progress)
+    lap("real photos")
+
+    # 5. Robustness map: the kit with every binarisation, and the original.
+    robustness = robustness_map(read_functions=kit_readers(model=page_model, original=original),
+                                **(ROBUSTNESS_QUICK if args.quick else ROBUSTNESS_FULL),
+                                progress=progress)
+    figure = draw_robustness_map(
+        robustness, args.out / ROBUSTNESS_FIGURE.name if args.quick else ROBUSTNESS_FIGURE)
+    robustness["figure"] = Path(os.path.relpath(figure, args.out)).as_posix()
+    results["robustness"] = robustness
+    lap("robustness map")
+
+    # 6. Speed against the floor: every page, then an A4 page, then HOG.
+    bundled = sorted(pages + sheets, key=lambda page: page[0])
+    real_files = dict.fromkeys(row["file"] for row in results["real"]["rows"])
+    speed_pages = ([(f"{args.pages.name}/{path.name}", path) for _, _, path in bundled]
+                   + [(f"{REAL.name}/{file}", REAL / file) for file in real_files])
+    speed_rows, speed_problems = bench_page_speed(
+        speed_pages, readers["kit"], decode_repeats=sizes.decode_runs,
+        read_repeats=sizes.page_runs, progress=progress)
+    every_page = {"model": page_label, "rows": speed_rows, "problems": speed_problems}
+    lap("every page against decoding")
     with tempfile.TemporaryDirectory() as scratch:
         path, name, source = _speed_page(scratch, sizes, pages)
         floor = bench_page_floor(path, name, readers, decode_repeats=sizes.decode_runs,
@@ -212,7 +253,8 @@ def main(argv=None):
         floor["source"] = source
     lap("page against decoding")
     digits = np.concatenate([data.x_train, data.x_test])[:sizes.hog_digits]
-    results["speed"] = {"page": floor, "hog": bench_hog(digits, progress=progress)}
+    results["speed"] = {"pages": every_page, "page": floor,
+                        "hog": bench_hog(digits, progress=progress)}
     lap("HOG against scikit-image")
 
     results["elapsed_s"] = time.perf_counter() - started
