@@ -7,7 +7,11 @@ without a kernel (a static figure next to each widget).
 
 :func:`threshold_view`
     a grey page binarised by one method, with the numbers that tell methods
-    apart: ink fraction, connected components, the global threshold used.
+    apart: ink fraction, connected components, the global threshold used,
+    and, given a page's truth, how many of its digits still stand out.
+:func:`settings_used`
+    which of the explorer's settings (threshold, block size) a method reads,
+    so that the explorer can show which of its sliders do nothing.
 :func:`cast_shadow` and :func:`digits_visible`
     a page with a shadow across it, as from a hand or a phone held over it,
     and how many of its known digits still stand out after binarisation.
@@ -21,6 +25,12 @@ without a kernel (a static figure next to each widget).
     how a segmentation's digits group into numbers, line by line, to check
     its reading order against a page's ground truth (which boxes are which
     true digits is :func:`ocrkit.evaluate.match_boxes`).
+:func:`undo_each_change` and :func:`stretched_digits`
+    a page read by the kit with one of its changes to the original program
+    undone at a time (notebook 06's table of what each change fixed).
+:func:`compare_features`
+    one classifier trained and tested on the same digits with each of
+    several feature settings (notebook 04's table of HOG variants).
 
 Every number these functions return is a plain Python ``int``, ``float`` or
 ``str``, so that a notebook prints the same text with every numpy version.
@@ -34,12 +44,52 @@ import numpy as np
 
 from .preprocess import BINARIZE_METHODS, binarize, flatten_illumination
 
-__all__ = ["ThresholdView", "threshold_view", "ink_components", "cast_shadow",
+__all__ = ["ThresholdView", "threshold_view", "settings_used", "ink_components", "cast_shadow",
            "digits_visible", "contour_depths", "contour_counts", "segmentation_summary",
-           "number_lengths"]
+           "number_lengths", "undo_each_change", "stretched_digits", "compare_features"]
 
 #: Methods that compare every pixel with one grey level for the whole page.
 GLOBAL_METHODS = ("fixed", "otsu")
+#: Methods that compare every pixel with its neighbourhood, ``block_size`` wide.
+LOCAL_METHODS = ("adaptive_mean", "adaptive_gaussian", "sauvola")
+#: What each method does with the page, for :meth:`ThresholdView.note`.
+_HOW = {"fixed": "cuts at the threshold", "otsu": "picks its own level from the histogram",
+        "contrast": "measures the paper and the ink"}
+
+
+def settings_used(method):
+    """The thresholding explorer's settings that a binarisation method reads.
+
+    The explorer offers a ``threshold`` and a ``block_size`` for every
+    method, but only ``'fixed'`` cuts at the threshold, and only the local
+    methods read a block size; ``'otsu'`` and ``'contrast'`` take every
+    level they need from the page itself.
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`ocrkit.preprocess.BINARIZE_METHODS`.
+
+    Returns
+    -------
+    settings : tuple of str
+        Those of ``'threshold'`` and ``'block_size'`` that change the result.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method.
+
+    Examples
+    --------
+    >>> settings_used("fixed"), settings_used("sauvola"), settings_used("contrast")
+    (('threshold',), ('block_size',), ())
+    """
+    if method not in BINARIZE_METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(BINARIZE_METHODS)}")
+    if method == "fixed":
+        return ("threshold",)
+    return ("block_size",) if method in LOCAL_METHODS else ()
 
 
 def ink_components(ink):
@@ -74,15 +124,23 @@ class ThresholdView:
     threshold : int or None
         For the global methods, the grey level the page was cut at on this
         image: every level below it is ink, every level from it up is paper.
-        None for the local methods, which have no single level.
+        None for the local methods and ``'contrast'``, which have no single
+        level.
     block_size : int or None
-        Neighbourhood width given to a local method; None for the global
+        Neighbourhood width given to a local method; None for the other
         methods, and for binarize's default width.
     ink_fraction : float
         Share of the page that is ink, 0-1.
     components : int
         8-connected ink components: a clean page of digits has about one per
         digit; thousands mean noise or paper texture taken for ink.
+    visible : int or None
+        How many of the page's known digits stand out
+        (:func:`digits_visible`); None when no truth was given.
+    digits : int or None
+        How many digits the truth holds; None when no truth was given.
+    flattened : bool
+        Whether the light was flattened before binarising.
     """
 
     grey: np.ndarray
@@ -92,18 +150,62 @@ class ThresholdView:
     block_size: int | None
     ink_fraction: float
     components: int
+    visible: int | None = None
+    digits: int | None = None
+    flattened: bool = False
 
     def summary(self):
-        """The view's fingerprint in one line, e.g. ``'otsu t=142: 3.21% ink, 57 components'``."""
+        """The view's fingerprint in one line, e.g. ``'otsu t=142: 3.21% ink, 57 components'``.
+
+        The setting the method used comes first (``t=`` for a global
+        threshold, ``block=`` for a local method, nothing for ``'contrast'``);
+        with a page's truth, ``'; 40 of 45 digits visible'`` ends it.
+        """
         if self.threshold is not None:
-            setting = f"t={self.threshold}"
+            setting = f" t={self.threshold}"
+        elif self.method in LOCAL_METHODS:
+            setting = f" block={self.block_size or 'auto'}"
         else:
-            setting = f"block={self.block_size or 'auto'}"
-        return (f"{self.method} {setting}: {100 * self.ink_fraction:.2f}% ink, "
+            setting = ""
+        text = (f"{self.method}{setting}: {100 * self.ink_fraction:.2f}% ink, "
                 f"{self.components} components")
+        if self.visible is not None:
+            text += f"; {self.visible} of {self.digits} digits visible"
+        return text
+
+    @property
+    def title(self):
+        """The summary on two or three short lines, for a figure's title.
+
+        The first line also says whether the light was flattened first.
+        """
+        setting, numbers = self.summary().split(": ", 1)
+        if self.flattened:
+            setting += ", flattened"
+        return "\n".join([setting] + numbers.split("; "))
+
+    def note(self):
+        """Which of the explorer's settings this view's method reads, in words.
+
+        Examples
+        --------
+        >>> grey = np.full((20, 30), 200, np.uint8)
+        >>> threshold_view(grey, method="fixed").note()
+        'fixed cuts at the threshold; block_size has no effect'
+        >>> threshold_view(grey, method="contrast").note()
+        'contrast measures the paper and the ink; threshold and block_size have no effect'
+        """
+        used = settings_used(self.method)
+        unused = [name for name in ("threshold", "block_size") if name not in used]
+        how = _HOW.get(self.method, "compares each pixel with its block")
+        if not unused:
+            return f"{self.method} {how}"
+        verb = "has" if len(unused) == 1 else "have"
+        return f"{self.method} {how}; {' and '.join(unused)} {verb} no effect"
 
 
-def threshold_view(grey, *, method="fixed", threshold=127, block_size=None, flatten=False):
+def threshold_view(grey, *, method="fixed", threshold=127, block_size=None, flatten=False,
+                   boxes=None):
     """Binarise a grey page and measure the result.
 
     A thin layer over :func:`ocrkit.preprocess.binarize` that also reports
@@ -113,16 +215,19 @@ def threshold_view(grey, *, method="fixed", threshold=127, block_size=None, flat
     ----------
     grey : (M, N) uint8 ndarray
         Dark ink on light paper (:func:`ocrkit.preprocess.to_grey`).
-    method : {'fixed', 'otsu', 'adaptive_mean', 'adaptive_gaussian', 'sauvola'}
+    method : {'fixed', 'contrast', 'otsu', 'adaptive_mean', 'adaptive_gaussian', 'sauvola'}
     threshold : int
         Grey level of ``'fixed'``, 0-255; ignored by the other methods.
     block_size : int, optional
         Odd neighbourhood width of the local methods; the default of
         :func:`~ocrkit.preprocess.binarize` (1/8 of the shorter side) if None.
-        Ignored by the global methods.
+        Ignored by the other methods (:func:`settings_used`).
     flatten : bool
         Divide out uneven lighting first
         (:func:`~ocrkit.preprocess.flatten_illumination`).
+    boxes : (K, 4) int array_like, optional
+        ``x, y, w, h`` of the page's known digits: the view then counts how
+        many stand out (:func:`digits_visible`).
 
     Returns
     -------
@@ -162,10 +267,14 @@ def threshold_view(grey, *, method="fixed", threshold=127, block_size=None, flat
         level = int(grey[ink].max()) + 1 if ink.any() else int(grey.min())
     else:
         level = None
-    if method in GLOBAL_METHODS or block_size is None:
+    if method not in LOCAL_METHODS or block_size is None:
         block_size = None
+    visible = digits = None
+    if boxes is not None:
+        boxes = np.asarray(boxes, int).reshape(-1, 4)
+        visible, digits = digits_visible(ink, boxes), len(boxes)
     return ThresholdView(grey, ink, method, level, None if block_size is None else int(block_size),
-                         float(ink.mean()), ink_components(ink))
+                         float(ink.mean()), ink_components(ink), visible, digits, bool(flatten))
 
 
 def cast_shadow(grey, *, darkest=0.35, edge=0.5, softness=0.04):
@@ -368,3 +477,138 @@ def number_lengths(line, number):
         else:
             lengths[-1][-1] += 1
     return lengths
+
+
+def stretched_digits(digits):
+    """Normalised digits cropped to their ink and stretched to fill 28 x 28, as the original did.
+
+    Parameters
+    ----------
+    digits : (K, 28, 28) uint8 ndarray
+        Digits as :func:`ocrkit.normalize.normalize_digits` makes them.
+
+    Returns
+    -------
+    stretched : (K, 28, 28) uint8 ndarray
+        Each digit's ink box resized to the whole square
+        (:func:`ocrkit.normalize.stretch_digit`): a narrow "1" becomes a block.
+    """
+    from .normalize import crop_to_ink, stretch_digit
+
+    digits = np.asarray(digits)
+    if digits.ndim != 3:
+        raise ValueError(f"digits must be a (K, M, N) stack, got shape {digits.shape}")
+    if not len(digits):
+        return np.zeros((0, 28, 28), np.uint8)
+    return np.stack([stretch_digit(crop_to_ink(digit)) for digit in digits])
+
+
+#: The readings :func:`undo_each_change` makes, in order, and what each undoes.
+UNDONE = {
+    "original": "the original program (ocrkit.original), every change undone",
+    "kit": "the kit as it is",
+    "fixed 127": "the original's fixed threshold, without flattening the light",
+    "stretched crops": "the kit's digits stretched to 28 x 28 instead of normalised like MNIST",
+    "HOG+KNN": "the original's classifier instead of the kit's",
+    "no merge/split": "broken digits not joined, touching digits not cut",
+}
+
+
+def undo_each_change(image, *, model, original_model):
+    """Read a page with the kit, the original program, and the kit with one change undone.
+
+    Parameters
+    ----------
+    image : str, Path or (M, N[, 3]) uint8 ndarray
+        The page, as :func:`ocrkit.pipeline.read_page` takes it.
+    model : DigitClassifier
+        The kit's classifier.  To compare with the original, which answers
+        every digit, give one with ``reject_below = 0``.
+    original_model : DigitClassifier
+        The original's classifier, trained
+        (:func:`ocrkit.original.original_classifier`).
+
+    Returns
+    -------
+    readings : dict of str to PageReading
+        Keyed as :data:`UNDONE`, in its order.  ``'stretched crops'`` is the
+        kit's reading (same boxes) with the labels `model` gives its digits
+        stretched (:func:`stretched_digits`); the others are read from the page.
+    """
+    from dataclasses import replace
+    from pathlib import Path
+
+    from .imageio import read_image
+    from .original import read_page_original
+    from .pipeline import read_page
+
+    name = None
+    if isinstance(image, str | Path):
+        name = Path(image).name
+        image = read_image(image)
+    kit = read_page(image, model=model, name=name)
+    guesses, labels = kit.guesses, kit.labels
+    if len(kit.boxes):
+        guesses, labels, _ = model.read(stretched_digits(kit.digits))
+    return {
+        "original": read_page_original(image, model=original_model, name=name),
+        "kit": kit,
+        "fixed 127": read_page(image, model=model, method="fixed", flatten=False, name=name),
+        "stretched crops": replace(kit, labels=labels, guesses=guesses),
+        "HOG+KNN": read_page(image, model=original_model, name=name),
+        "no merge/split": read_page(image, model=model, merge=False, split=False, name=name),
+    }
+
+
+def compare_features(variants, x_train, y_train, x_test, y_test, *, kind="knn", **params):
+    """Train and test one classifier per feature setting, on the same digits.
+
+    Parameters
+    ----------
+    variants : dict of str to FeatureSettings
+        The settings to compare, by name.
+    x_train, x_test : (N, 28, 28) uint8 ndarray
+        Normalised digits, such as MNIST's.
+    y_train, y_test : (N,) int ndarray
+        Their labels.
+    kind : {'svm', 'knn', 'linear'}
+        The classifier (:class:`~ocrkit.classify.DigitClassifier`).
+    **params
+        Its parameters, such as ``k=3``.
+
+    Returns
+    -------
+    dict of str to dict
+        Per variant, in order: ``cell`` (such as ``'5x5'``), ``bins``,
+        ``signed``, ``shared`` (votes shared between cells and bins),
+        ``features`` (length of a vector) and ``accuracy`` on the test digits;
+        a table for :func:`ocrkit.evaluate.format_table`.
+
+    Examples
+    --------
+    >>> from ocrkit.datasets import load_mnist
+    >>> from ocrkit.features import FeatureSettings
+    >>> data = load_mnist(n_train=500, n_test=100)
+    >>> table = compare_features({"default": FeatureSettings()}, data.x_train, data.y_train,
+    ...                          data.x_test, data.y_test, k=3)
+    >>> table["default"]["cell"], table["default"]["features"]
+    ('5x5', 768)
+    """
+    from .classify import DigitClassifier
+    from .evaluate import accuracy
+    from .features import extract_features
+
+    if not variants:
+        raise ValueError("give at least one feature setting to compare, by name")
+    table = {}
+    for name, settings in variants.items():
+        model = DigitClassifier(kind, features=settings, **params).fit(x_train, y_train)
+        table[name] = {
+            "cell": "x".join(str(v) for v in settings.pixels_per_cell),
+            "bins": int(settings.orientations),
+            "signed": bool(settings.signed),
+            "shared": bool(settings.interpolate),
+            "features": int(extract_features(x_train[:1], settings).shape[1]),
+            "accuracy": accuracy(y_test, model.predict(x_test)),
+        }
+    return table

@@ -29,7 +29,7 @@ def use_style():
 
 
 def show_images(images, titles=None, *, cols=None, size=3.0, cmap="gray", vmin=None,
-                vmax=None, suptitle=None):
+                vmax=None, suptitle=None, max_side=None):
     """Show images side by side on one figure.
 
     Parameters
@@ -40,6 +40,10 @@ def show_images(images, titles=None, *, cols=None, size=3.0, cmap="gray", vmin=N
         Images per row; all in one row by default (at most 4 per row).
     size : float
         Height of each panel in inches.
+    max_side : int, optional
+        Shrink larger images to this many pixels on their longer side by area
+        averaging, for display only, so that thin strokes of an ink mask stay
+        visible as grey instead of dropping out.
 
     Returns
     -------
@@ -56,10 +60,15 @@ def show_images(images, titles=None, *, cols=None, size=3.0, cmap="gray", vmin=N
     for i, image in enumerate(images):
         ax = axes.ravel()[i]
         image = np.asarray(image)
-        if image.dtype == bool:
+        if image.dtype == bool and max_side is not None:
+            ax.imshow(_for_display(image, max_side), cmap="gray_r", vmin=0, vmax=1,
+                      interpolation="antialiased")
+        elif image.dtype == bool:
             image = image.astype(np.uint8)
             ax.imshow(image, cmap="gray_r", vmin=0, vmax=1)
         else:
+            if max_side is not None:
+                image = _shrink(image, max_side)
             ax.imshow(image, cmap=cmap if image.ndim == 2 else None, vmin=vmin, vmax=vmax)
         if titles is not None:
             ax.set_title(titles[i])
@@ -169,7 +178,7 @@ def show_histogram(grey, *, thresholds=None, ax=None, title="Grey levels"):
     return ax.figure
 
 
-def show_threshold_view(view, *, title=None, size=5.0):
+def show_threshold_view(view, *, title=None, size=5.0, note=True):
     """The thresholding explorer's figure: histogram with the threshold, and the ink.
 
     Parameters
@@ -177,9 +186,13 @@ def show_threshold_view(view, *, title=None, size=5.0):
     view : ThresholdView
         From :func:`ocrkit.explore.threshold_view`.
     title : str, optional
-        Title of the ink panel; the view's summary (on two lines) by default.
+        Title of the ink panel; the view's summary (:attr:`ThresholdView.title`,
+        on two or three lines) by default.
     size : float
         Height of the figure in inches.
+    note : bool
+        Say above both panels which of the explorer's settings the method
+        reads and which have no effect (:meth:`ThresholdView.note`).
 
     Returns
     -------
@@ -193,13 +206,15 @@ def show_threshold_view(view, *, title=None, size=5.0):
     show_histogram(view.grey, thresholds=thresholds, ax=left)
     right.imshow(_for_display(view.ink), cmap="gray_r", vmin=0, vmax=1,
                  interpolation="antialiased")
-    right.set_title(title or view.summary().replace(": ", "\n", 1))
+    right.set_title(title or view.title)
     # Ticks off but a light frame kept: white paper would otherwise merge
     # with the figure.
     right.set_xticks([])
     right.set_yticks([])
     for spine in right.spines.values():
         spine.set_color("0.7")
+    if note:
+        fig.suptitle(view.note())
     fig.tight_layout()
     return fig
 
@@ -236,18 +251,125 @@ def draw_contours(mask, contours, hierarchy=None, *, thickness=1):
     return canvas
 
 
-def _label(canvas, text, corner, height, colour):
-    """Write ``text`` in white on a ``colour`` tag whose bottom-left is ``corner``."""
-    thickness = max(1, round(height / 12))
-    (tw, th), base = cv2.getTextSize(text, _FONT, 1.0, thickness)
-    scale = height / max(th, 1)
+#: Height of the tags' digits, in typical digit heights: reading order, line ids.
+ORDER_TAG = 0.3
+LINE_TAG = 0.36
+
+
+def _text_extent(text, scale, thickness):
+    """Where ``putText`` draws ``text``: (left, top, right, bottom) from its origin, px."""
     (tw, th), base = cv2.getTextSize(text, _FONT, scale, thickness)
-    x, y = int(corner[0]), int(corner[1])
-    pad = thickness
-    top = max(0, y - th - base - 2 * pad)
-    cv2.rectangle(canvas, (x, top), (x + tw + 2 * pad, y), colour, -1)
-    cv2.putText(canvas, text, (x + pad, y - base - pad), _FONT, scale, (255, 255, 255),
-                thickness, cv2.LINE_AA)
+    margin = 2 * thickness + 2
+    scratch = np.zeros((th + base + 2 * margin, tw + 2 * margin), np.uint8)
+    cv2.putText(scratch, text, (margin, margin + th), _FONT, scale, 255, thickness, cv2.LINE_AA)
+    rows, cols = np.flatnonzero(scratch.any(axis=1)), np.flatnonzero(scratch.any(axis=0))
+    if rows.size == 0:
+        return 0, -th, tw, 0
+    return (int(cols[0]) - margin, int(rows[0]) - margin - th,
+            int(cols[-1]) + 1 - margin, int(rows[-1]) + 1 - margin - th)
+
+
+def _tag_shape(text, height):
+    """How to draw a tag whose digits are ``height`` px tall.
+
+    Returns the font scale, the stroke, the text's origin from the tag's
+    top-left corner, and the tag's (width, height); measured on the text
+    as drawn, so that the digits have that height and sit in the middle.
+    """
+    thickness = max(1, round(height / 8))
+    _, top, _, bottom = _text_extent(text, 1.0, thickness)
+    scale = height / max(bottom - top, 1)
+    left, top, right, bottom = _text_extent(text, scale, thickness)
+    pad = max(2, round(0.2 * height))
+    origin = (pad - left, pad - top)
+    return scale, thickness, origin, (right - left + 2 * pad, bottom - top + 2 * pad)
+
+
+def _covered(rect, taken):
+    """Area of ``rect`` (x0, y0, x1, y1) under the rectangles ``taken`` (K, 4), summed."""
+    if not len(taken):
+        return 0
+    taken = np.asarray(taken)
+    across = np.minimum(rect[2], taken[:, 2]) - np.maximum(rect[0], taken[:, 0])
+    down = np.minimum(rect[3], taken[:, 3]) - np.maximum(rect[1], taken[:, 1])
+    return int((np.clip(across, 0, None) * np.clip(down, 0, None)).sum())
+
+
+def _tag_layout(boxes, line, height, shape, *, order=True, lines=True, avoid=()):
+    """Where :func:`draw_segmentation` puts its tags, none over another or over a digit.
+
+    Each line's id goes left of its first digit; each digit's place in
+    reading order above the box's left corner, or where that would cover a
+    tag or a box, above its right corner, below it, or one tag further
+    out, whichever covers least.  Tags are kept inside the image and a
+    little apart, so that two neighbours' numbers do not run together.
+
+    Parameters
+    ----------
+    boxes : (N, 4) int ndarray
+        ``x, y, w, h`` of the digits, in reading order.
+    line : (N,) int ndarray
+    height : float
+        Typical digit height, px.
+    shape : (rows, cols)
+        Size of the image.
+    avoid : sequence of (x, y, w, h)
+        More boxes not to cover, such as the dropped pieces drawn in red.
+
+    Returns
+    -------
+    tags : list of (text, line, (x0, y0, x1, y1), size)
+        Line ids first, then the digits' places; ``x1`` and ``y1`` excluded;
+        ``size`` is the height of the tag's digits, px.
+    """
+    rows, cols = shape
+    gap = max(1, round(0.04 * height))
+    boxes = [tuple(int(v) for v in box) for box in boxes]
+    digits = [(x, y, x + w, y + h) for x, y, w, h in boxes]
+    digits += [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in avoid]
+    tags, placed = [], []
+
+    def place(text, line_id, size, spots):
+        w, h = _tag_shape(text, size)[3]
+        best = None
+        for left, top in spots:
+            left = int(min(max(left, 0), max(cols - w, 0)))
+            top = int(min(max(top, 0), max(rows - h, 0)))
+            rect = (left, top, left + w, top + h)
+            # Tags keep a gap between them; a tag may touch its own box.
+            cost = (_covered((left - gap, top - gap, left + w + gap, top + h + gap), placed)
+                    + _covered(rect, digits))
+            if best is None or cost < best[0]:
+                best = (cost, rect)
+            if cost == 0:
+                break
+        placed.append(best[1])
+        tags.append((text, int(line_id), best[1], size))
+
+    if lines:
+        for line_id in np.unique(line):
+            x, y, w, h = boxes[int(np.flatnonzero(line == line_id)[0])]
+            text = f"L{int(line_id)}"
+            tw, th = _tag_shape(text, LINE_TAG * height)[3]
+            left = x - 3 * gap - tw
+            place(text, line_id, LINE_TAG * height,
+                  [(left, y + (h - th) // 2), (left, y - th), (left, y + h)])
+    if order:
+        for i, (x, y, w, h) in enumerate(boxes):
+            tw, th = _tag_shape(str(i), ORDER_TAG * height)[3]
+            place(str(i), line[i], ORDER_TAG * height,
+                  [(x, y - th), (x + w - tw, y - th), (x, y + h), (x + w - tw, y + h),
+                   (x, y - 2 * th - gap), (x, y + h + th + gap)])
+    return tags
+
+
+def _draw_tag(canvas, text, rect, height, colour):
+    """Write ``text`` (digits ``height`` px tall) in white on a ``colour`` tag filling ``rect``."""
+    scale, thickness, (dx, dy), _ = _tag_shape(text, height)
+    x0, y0, x1, y1 = rect
+    cv2.rectangle(canvas, (x0, y0), (x1 - 1, y1 - 1), colour, -1)
+    cv2.putText(canvas, text, (x0 + dx, y0 + dy), _FONT, scale, (255, 255, 255), thickness,
+                cv2.LINE_AA)
 
 
 def draw_segmentation(image, segmentation, *, order=True, lines=True, dropped=True):
@@ -260,9 +382,12 @@ def draw_segmentation(image, segmentation, *, order=True, lines=True, dropped=Tr
     segmentation : Segmentation
         From :func:`ocrkit.segment.segment_digits` on this page.
     order : bool
-        Tag each box with its place in reading order (0, 1, 2, ...).
+        Tag each box with its place in reading order (0, 1, 2, ...), above
+        the box, or below it where tags would run into each other.
     lines : bool
         Write each line's index (``L0``, ``L1``, ...) left of its first digit.
+        No tag covers another tag or a digit's box where there is room, and
+        every tag lies inside the image.
     dropped : bool
         Show in red what was not taken for a digit.  On an ink mask the
         dropped ink itself turns red, and the smaller drops (under two digit
@@ -287,6 +412,7 @@ def draw_segmentation(image, segmentation, *, order=True, lines=True, dropped=Tr
     boxes = np.asarray(segmentation.boxes, int).reshape(-1, 4)
     height = segmentation.digit_height or (float(np.median(boxes[:, 3])) if len(boxes) else 20.0)
     thickness = max(1, round(height / 20))
+    drawn = []  # the dropped boxes drawn, which tags should not cover
     if dropped and segmentation.dropped:
         if ink is not None:
             # Ink inside a dropped box but not inside a digit's box: a page
@@ -302,19 +428,16 @@ def draw_segmentation(image, segmentation, *, order=True, lines=True, dropped=Tr
                 continue
             cv2.rectangle(canvas, (int(x), int(y)), (int(x + w - 1), int(y + h - 1)),
                           DROPPED_COLOUR, max(1, thickness // 2))
+            if max(w, h) < 2 * height:
+                drawn.append((x, y, w, h))
     for i, (x, y, w, h) in enumerate(boxes):
         colour = LINE_COLOURS[int(segmentation.line[i]) % len(LINE_COLOURS)]
         cv2.rectangle(canvas, (int(x), int(y)), (int(x + w - 1), int(y + h - 1)), colour,
                       thickness)
-        if order:
-            _label(canvas, str(i), (x, y), 0.22 * height, colour)
-    if lines:
-        for line in np.unique(segmentation.line):
-            first = boxes[np.flatnonzero(segmentation.line == line)[0]]
-            text = f"L{int(line)}"
-            colour = LINE_COLOURS[int(line) % len(LINE_COLOURS)]
-            x = max(0, int(first[0] - 0.3 * height - 0.4 * height * len(text)))
-            _label(canvas, text, (x, first[1] + 0.6 * first[3]), 0.3 * height, colour)
+    line = np.asarray(segmentation.line, int)
+    for text, line_id, rect, size in _tag_layout(boxes, line, height, canvas.shape[:2],
+                                                 order=order, lines=lines, avoid=drawn):
+        _draw_tag(canvas, text, rect, size, LINE_COLOURS[line_id % len(LINE_COLOURS)])
     return canvas
 
 
@@ -448,7 +571,7 @@ def _bin_angles(orientations, signed):
 
 
 def draw_hog_cells(image, cells, *, pixels_per_cell, signed=False, ax=None, title=None,
-                   color="orange"):
+                   color="orange", mark=None):
     """Draw each cell's orientation histogram over the image, as a star of lines.
 
     Unsigned bins are drawn as lines through the cell's centre along the
@@ -471,6 +594,9 @@ def draw_hog_cells(image, cells, *, pixels_per_cell, signed=False, ax=None, titl
     title : str, optional
     color : matplotlib colour
         Colour of the lines.
+    mark : (int, int), optional
+        ``(row, column)`` of one cell to outline in red, such as the cell a
+        text discusses.
 
     Returns
     -------
@@ -492,6 +618,9 @@ def draw_hog_cells(image, cells, *, pixels_per_cell, signed=False, ax=None, titl
             f"{n_rows}x{n_cols} cells of {c_row}x{c_col} pixels do not fit an image of "
             f"{image.shape[0]}x{image.shape[1]}; pass the pixels_per_cell used for the cells"
         )
+    if mark is not None and not (0 <= mark[0] < n_rows and 0 <= mark[1] < n_cols):
+        raise ValueError(f"mark={tuple(mark)} is not a cell of the {n_rows}x{n_cols} grid; "
+                         f"give (row, column) counted from 0")
     fig, ax = _feature_axes(ax, (4.5, 4.5))
     _feature_picture(ax, image, title, vmax=float(image.max()) * 3 or None)
     # Cell borders, faint, so the grid is visible without clutter.
@@ -522,6 +651,10 @@ def draw_hog_cells(image, cells, *, pixels_per_cell, signed=False, ax=None, titl
                     segments.append([start, end])
     ax.add_collection(LineCollection(segments, colors=color, linewidths=1.5,
                                      capstyle="round"))
+    if mark is not None:
+        r, c = (int(v) for v in mark)
+        ax.add_patch(plt.Rectangle((c * c_col - 0.5, r * c_row - 0.5), c_col, c_row,
+                                   fill=False, edgecolor="red", linewidth=2))
     ax.set_xlim(-0.5, image.shape[1] - 0.5)
     ax.set_ylim(image.shape[0] - 0.5, -0.5)
     return fig
@@ -739,7 +872,7 @@ def show_page(image, *, title=None, size=6.0, max_side=1000):
                        vmin=0 if image.ndim == 2 else None, vmax=255 if image.ndim == 2 else None)
 
 
-def show_reading(reading, *, region=None, titles=None, size=6.0, max_side=1000):
+def show_reading(reading, *, region=None, titles=None, size=6.0, max_side=1000, cols=2):
     """A page read: the annotated page and the recognised digits alone, side by side.
 
     Parameters
@@ -754,11 +887,16 @@ def show_reading(reading, *, region=None, titles=None, size=6.0, max_side=1000):
         Height of each panel in inches.
     max_side : int
         Longest side, in pixels, each panel is shrunk to for display.
+    cols : {2, 1}
+        2 puts the panels side by side, 1 one above the other (for a wide
+        region, such as a line or two of writing).
 
     Returns
     -------
     fig : matplotlib Figure
     """
+    if cols not in (1, 2):
+        raise ValueError(f"cols must be 1 or 2, got {cols!r}")
     panels = [reading.annotated(), reading.digits_image()]
     if region is not None:
         top, bottom, left, right = (int(v) for v in region)
@@ -769,7 +907,8 @@ def show_reading(reading, *, region=None, titles=None, size=6.0, max_side=1000):
     if titles is None:
         titles = (f"{reading.name}: {len(reading.boxes)} digits found",
                   "the recognised digits alone")
-    return show_images([_shrink(panel, max_side) for panel in panels], list(titles), size=size)
+    return show_images([_shrink(panel, max_side) for panel in panels], list(titles), size=size,
+                       cols=cols)
 
 
 def _digit_tile(grey, box, margin, side, fade=0.25):
@@ -861,3 +1000,107 @@ def show_page_digits(reading, indices, *, labels=None, numbered=True, cols=8, si
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+# Correcting a page in a widget (notebook 07).
+
+__all__ += ["correction_panel"]
+
+#: Width in CSS pixels of each digit's column in :func:`correction_panel`: its
+#: menu is as wide, so that the value it shows ("?", "7") can be read.
+PANEL_COLUMN = 84
+
+
+def _tile_png(grey, box, side):
+    """A digit's tile (as :func:`show_page_digits` draws it) as PNG bytes."""
+    ok, png = cv2.imencode(".png", _digit_tile(grey, box, 0.2, side))
+    if not ok:
+        raise ValueError("could not encode a digit's tile as PNG")
+    return png.tobytes()
+
+
+def correction_panel(reading, indices, *, on_retrain, side=64):
+    """The digits to check, each with a menu of labels under it, and a button to retrain.
+
+    Each digit is shown as it was written (the tiles of
+    :func:`show_page_digits`), titled ``#1: read 7`` (``?`` when it was
+    rejected), above a menu set to what was read.  The learner sets a menu
+    to the right digit where the reading is wrong and presses **retrain**;
+    while ``on_retrain`` runs, the button is disabled and says ``training…``.
+
+    Parameters
+    ----------
+    reading : PageReading
+        From :func:`ocrkit.pipeline.read_page`.
+    indices : sequence of int
+        The digits to show, in this order
+        (:func:`ocrkit.correct.review_order`).
+    on_retrain : callable
+        ``on_retrain(corrections)``, with the corrections the menus make
+        (:func:`ocrkit.correct.corrections_from_choices`: digit index to its
+        right label, only where a menu differs from the reading); not called
+        when there is none.  What it prints, and what it returns (a figure or
+        text; None shows nothing), appear under the button.
+    side : int
+        Width and height of each digit's picture, in pixels.
+
+    Returns
+    -------
+    panel : ipywidgets.VBox
+        Its children: a row of one VBox per digit (a Label, an Image, a
+        Dropdown), the button beside a status Label, and an Output.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    from .correct import corrections_from_choices
+
+    indices = [int(i) for i in indices]
+    count = len(reading.boxes)
+    bad = [i for i in indices if not 0 <= i < count]
+    if bad:
+        raise ValueError(f"digit indices {bad} are not among the page's {count} digits")
+    image = np.asarray(reading.image)
+    grey = cv2.cvtColor(image[..., :3], cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    options = [("?", -1)] + [(str(d), d) for d in range(10)]
+    width = f"{max(PANEL_COLUMN, side)}px"
+    menus, columns = [], []
+    for n, i in enumerate(indices):
+        label = int(reading.labels[i])
+        menu = widgets.Dropdown(options=options, value=max(label, -1),
+                                layout=widgets.Layout(width=width))
+        picture = widgets.Image(value=_tile_png(grey, reading.boxes[i], side), format="png",
+                                layout=widgets.Layout(width=f"{side}px", height=f"{side}px"))
+        title = widgets.Label(f"#{n + 1}: read {'?' if label < 0 else label}")
+        columns.append(widgets.VBox([title, picture, menu],
+                                    layout=widgets.Layout(width=width, align_items="center")))
+        menus.append(menu)
+    button = widgets.Button(description="retrain", icon="refresh",
+                            tooltip="train again with your corrections and read the page again")
+    status = widgets.Label("")
+    output = widgets.Output()
+
+    def retrain(_):
+        corrections = corrections_from_choices(
+            reading, {i: menu.value for i, menu in zip(indices, menus)})
+        output.clear_output()
+        if not corrections:
+            with output:
+                print("nothing to learn yet: set a menu to the right digit first")
+            return
+        button.disabled, button.description, button.icon = True, "training\u2026", "hourglass"
+        status.value = f"training with {len(corrections)} correction(s)\u2026"
+        try:
+            with output:
+                shown = on_retrain(corrections)
+                if shown is not None:
+                    display(shown)
+                if isinstance(shown, plt.Figure):
+                    plt.close(shown)
+        finally:
+            button.disabled, button.description, button.icon = False, "retrain", "refresh"
+            status.value = ""
+
+    button.on_click(retrain)
+    row = widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap"))
+    return widgets.VBox([row, widgets.HBox([button, status]), output])

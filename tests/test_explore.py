@@ -7,11 +7,13 @@ import pytest
 from ocrkit.explore import (
     ThresholdView,
     cast_shadow,
+    compare_features,
     contour_counts,
     digits_visible,
     ink_components,
     number_lengths,
     segmentation_summary,
+    settings_used,
     threshold_view,
 )
 from ocrkit.preprocess import BINARIZE_METHODS
@@ -143,6 +145,76 @@ def test_colour_page_is_refused_with_the_fix():
         threshold_view(np.zeros((10, 10, 3), np.uint8))
 
 
+@pytest.mark.parametrize(
+    ("method", "used"),
+    [("fixed", ("threshold",)), ("otsu", ()), ("contrast", ()), ("adaptive_mean", ("block_size",)),
+     ("adaptive_gaussian", ("block_size",)), ("sauvola", ("block_size",))],
+)
+def test_settings_used_are_the_ones_that_change_the_ink(method, used):
+    assert settings_used(method) == used
+    grey, _ = shaded_page()
+    base = threshold_view(grey, method=method, threshold=127, block_size=61)
+    other_threshold = threshold_view(grey, method=method, threshold=60, block_size=61)
+    other_block = threshold_view(grey, method=method, threshold=127, block_size=201)
+    assert (not np.array_equal(base.ink, other_threshold.ink)) == ("threshold" in used)
+    assert (not np.array_equal(base.ink, other_block.ink)) == ("block_size" in used)
+
+
+def test_settings_used_of_every_method_and_no_other():
+    for method in BINARIZE_METHODS:
+        assert set(settings_used(method)) <= {"threshold", "block_size"}
+    with pytest.raises(ValueError, match="unknown method 'median'"):
+        settings_used("median")
+
+
+@pytest.mark.parametrize(
+    ("method", "note"),
+    [("fixed", "fixed cuts at the threshold; block_size has no effect"),
+     ("otsu", "otsu picks its own level from the histogram; threshold and block_size have no "
+              "effect"),
+     ("sauvola", "sauvola compares each pixel with its block; threshold has no effect"),
+     ("contrast", "contrast measures the paper and the ink; threshold and block_size have no "
+                  "effect")],
+)
+def test_note_names_the_settings_without_effect(method, note):
+    grey, _ = bars_page()
+    assert threshold_view(grey, method=method).note() == note
+
+
+def test_only_local_methods_report_a_block_size():
+    grey, _ = bars_page()
+    for method in BINARIZE_METHODS:
+        view = threshold_view(grey, method=method, block_size=61)
+        local = method in ("adaptive_mean", "adaptive_gaussian", "sauvola")
+        assert (view.block_size == 61) == local
+
+
+def test_contrast_summary_names_no_setting():
+    grey, _ = bars_page()
+    view = threshold_view(grey, method="contrast")
+    assert view.threshold is None
+    assert view.summary().startswith("contrast: ")
+
+
+def test_view_counts_the_known_digits_that_stand_out():
+    grey, truth = bars_page()
+    boxes = [(30 + i * 50, 50, 8, 100) for i in range(5)]
+    view = threshold_view(grey, method="fixed", threshold=127, boxes=boxes)
+    assert (view.visible, view.digits) == (5, 5)
+    assert view.summary().endswith("; 5 of 5 digits visible")
+    assert view.title == "fixed t=127\n6.67% ink, 5 components\n5 of 5 digits visible"
+    flat = threshold_view(grey, method="fixed", threshold=127, flatten=True)
+    assert flat.flattened and not view.flattened
+    assert flat.title.split("\n")[0] == "fixed t=127, flattened"
+    # A threshold below the ink finds nothing: no digit stands out.
+    lost = threshold_view(grey, method="fixed", threshold=INK, boxes=boxes)
+    assert (lost.visible, lost.digits) == (0, 5)
+    # Without a truth, nothing is counted and the summary says nothing of digits.
+    plain = threshold_view(grey, method="fixed", threshold=127)
+    assert plain.visible is None and plain.digits is None
+    assert "visible" not in plain.summary()
+
+
 def ring(outer=30, inner=15, size=80):
     mask = np.zeros((size, size), np.uint8)
     cv2.circle(mask, (size // 2, size // 2), outer, 1, -1)
@@ -255,3 +327,25 @@ def test_number_lengths_of_a_segmented_page_match_its_text():
         ink[120:180, x:x + 25] = True
     found = segment_digits(ink, merge=False, split=False)
     assert number_lengths(found.line, found.number) == [[3, 2], [2]]
+
+
+def test_compare_features_trains_one_classifier_per_setting():
+    from ocrkit.classify import DigitClassifier
+    from ocrkit.datasets import load_mnist
+    from ocrkit.evaluate import accuracy
+    from ocrkit.features import FeatureSettings
+
+    data = load_mnist(n_train=300, n_test=60, seed=1)
+    small = FeatureSettings(orientations=9, pixels_per_cell=(4, 4), signed=False,
+                            interpolate=False, power=1.0)
+    variants = {"small cells": small, "default": FeatureSettings()}
+    table = compare_features(variants, data.x_train, data.y_train, data.x_test, data.y_test, k=1)
+    assert list(table) == ["small cells", "default"]
+    # 7x7 cells of 4 pixels, 6x6 blocks of 2x2 cells, 9 bins: 6 * 6 * 36 numbers.
+    assert table["small cells"] == {**table["small cells"], "cell": "4x4", "bins": 9,
+                                    "signed": False, "shared": False, "features": 1296}
+    assert table["default"]["features"] == 768 and table["default"]["shared"]
+    alone = DigitClassifier("knn", features=small, k=1).fit(data.x_train, data.y_train)
+    assert table["small cells"]["accuracy"] == accuracy(data.y_test, alone.predict(data.x_test))
+    with pytest.raises(ValueError, match="at least one feature setting"):
+        compare_features({}, data.x_train, data.y_train, data.x_test, data.y_test)

@@ -19,6 +19,7 @@ from ocrkit.viz import (  # noqa: E402
     draw_removed,
     draw_segmentation,
     show_histogram,
+    show_images,
     show_threshold_view,
 )
 
@@ -133,6 +134,62 @@ def test_segmentation_drawing_refuses_a_stack():
         draw_segmentation(np.zeros((2, 3, 4, 5), np.uint8), found)
 
 
+def crowded_page():
+    """Twelve narrow digits close together from the left edge, and one more line."""
+    from ocrkit.segment import Segmentation
+
+    boxes = [(30 * k, 40, 20, 60) for k in range(12)] + [(0, 180, 20, 60)]
+    line = np.array([0] * 12 + [1])
+    found = Segmentation(np.array(boxes), [np.ones((60, 20), bool)] * 13, line, line.copy(),
+                         digit_height=60.0, stroke_width=6.0)
+    return np.full((280, 420), 255, np.uint8), found
+
+
+def test_segmentation_tags_neither_overlap_nor_cover_digits():
+    from ocrkit.viz import _tag_layout
+
+    page, found = crowded_page()
+    tags = _tag_layout(found.boxes, found.line, found.digit_height, page.shape)
+    assert [text for text, *_ in tags] == ["L0", "L1"] + [str(i) for i in range(13)]
+    rects = np.array([rect for _, _, rect, _ in tags])
+    assert (rects[:, :2] >= 0).all() and (rects[:, 2] <= 420).all() and (rects[:, 3] <= 280).all()
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)
+        for x, y, w, h in found.boxes:
+            assert a[2] <= x or x + w <= a[0] or a[3] <= y or y + h <= a[1], (a, (x, y, w, h))
+    # Readable: every tag at least a quarter of a digit tall.
+    assert (rects[:, 3] - rects[:, 1] >= 0.25 * found.digit_height).all()
+
+
+def test_segmentation_tags_leave_dropped_pieces_visible():
+    from ocrkit.segment import Segmentation
+
+    # A 7 whose top bar came off: the bar, dropped, lies where its tag would go.
+    line = np.zeros(1, int)
+    found = Segmentation(np.array([(40, 60, 30, 60)]), [np.ones((60, 30), bool)], line,
+                         line.copy(), digit_height=60.0, stroke_width=6.0,
+                         dropped=[((40, 48, 30, 6), "too small for a digit")])
+    page = np.full((200, 200), 255, np.uint8)
+    canvas = draw_segmentation(page, found, lines=False)
+    bar = canvas[48:54, 40:70]
+    assert not (bar == LINE_COLOURS[0]).all(axis=-1).any()
+    assert has_colour(canvas, LINE_COLOURS[0])  # the tag went elsewhere
+
+
+def test_segmentation_tags_stay_inside_the_image():
+    page, found = crowded_page()
+    canvas = draw_segmentation(page, found)
+    # The second line starts at the left edge: its id is drawn whole from
+    # column 0 on, in the line's colour, with white text on it.
+    tag = (canvas[:, :40] == LINE_COLOURS[1]).all(axis=-1)
+    rows, cols = np.nonzero(tag)
+    assert rows.size > 0 and cols.min() == 0
+    inside = canvas[rows.min():rows.max() + 1, :cols.max() + 1]
+    assert (inside == 255).all(axis=-1).any()
+
+
 def test_histogram_draws_every_level_and_the_thresholds():
     grey = np.repeat(np.arange(256, dtype=np.uint8), 3).reshape(24, 32)
     fig = show_histogram(grey, thresholds={"fixed": 127, "Otsu": 140})
@@ -173,6 +230,43 @@ def test_threshold_view_figure_shrinks_big_pages_for_display_only():
     # Area averaging keeps the amount of ink, in proportion to the area.
     assert shown.sum() / shown.size == pytest.approx(view.ink.mean(), rel=0.02)
     assert view.ink.shape == (2400, 1800)
+
+
+def test_threshold_view_figure_says_which_settings_have_no_effect():
+    grey = np.full((300, 200), 220, np.uint8)
+    grey[100:200, 50:60] = 30
+    for method, unused in [("fixed", "block_size has no effect"),
+                           ("sauvola", "threshold has no effect"),
+                           ("contrast", "threshold and block_size have no effect")]:
+        fig = show_threshold_view(threshold_view(grey, method=method))
+        assert fig.get_suptitle().startswith(method)
+        assert fig.get_suptitle().endswith(unused)
+    assert show_threshold_view(threshold_view(grey), note=False).get_suptitle() == ""
+
+
+def test_threshold_view_figure_counts_the_digits_in_its_title():
+    grey = np.full((300, 200), 220, np.uint8)
+    grey[100:200, 50:60] = 30
+    view = threshold_view(grey, method="fixed", threshold=127, boxes=[(50, 100, 10, 100)])
+    _, ink = show_threshold_view(view).axes
+    assert ink.get_title().split("\n") == ["fixed t=127", "1.67% ink, 1 components",
+                                            "1 of 1 digits visible"]
+
+
+def test_images_shrunk_for_display_keep_thin_strokes():
+    mask = np.zeros((2000, 1000), bool)
+    mask[:, 500] = True  # a stroke one pixel wide
+    page = np.full((2000, 1000), 255, np.uint8)
+    fig = show_images([mask, page], max_side=400)
+    shown_mask, shown_page = (np.asarray(ax.get_images()[0].get_array()) for ax in fig.axes[:2])
+    assert shown_mask.shape == shown_page.shape == (400, 200)
+    # Area averaging keeps the stroke as a faint grey line in every row.
+    assert (shown_mask.max(axis=1) > 0).all()
+    assert shown_mask.sum() == pytest.approx(mask.sum() / 25, rel=0.01)
+    # Without max_side, the images are shown as they are.
+    plt.close("all")
+    fig = show_images([mask])
+    assert fig.axes[0].get_images()[0].get_array().shape == (2000, 1000)
 
 
 def test_removed_specks_are_red_and_ringed_kept_ink_black():

@@ -152,6 +152,7 @@ def lab(tmp_path_factory, jupyter_home):
     shutil.copytree(ROOT / "notebooks", root / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(ROOT / "docs", root / "docs")  # figures the notebooks show
     home = jupyter_home
     token = secrets.token_hex(16)
     port = _free_port()
