@@ -128,7 +128,8 @@ class RbfSvm(Classifier):
 def principal_axes(vectors, components):
     """``{'projection_mean', 'projection'}`` onto the first principal axes, or {}.
 
-    scikit-learn's ``PCA`` with the exact SVD (``svd_solver='full'``: no
+    scikit-learn's ``PCA`` from the eigenvectors of the features' covariance
+    (``svd_solver='covariance_eigh'``: a D x D problem, exact, with no
     random start), kept as plain float32 arrays.
 
     Parameters
@@ -149,7 +150,7 @@ def principal_axes(vectors, components):
         return {}
     from sklearn.decomposition import PCA
 
-    pca = PCA(n_components=int(components), svd_solver="full").fit(vectors)
+    pca = PCA(n_components=int(components), svd_solver="covariance_eigh").fit(vectors)
     axes = pca.components_
     # An axis's sign is arbitrary (the SVD's, then scikit-learn's own
     # convention); fix it so that the stored file does not depend on either.
