@@ -35,6 +35,9 @@ Correcting:
     a classifier trained with the corrections added (and any sheets).
 :func:`changed_digits`
     the digits two readings of one page read differently.
+:func:`retrain_and_reread`
+    the three steps after a learner's corrections: collect them, retrain, and
+    read the page again, with what now reads differently.
 
 Every number these functions return is a plain Python ``int`` or ``float``.
 """
@@ -61,6 +64,7 @@ __all__ = [
     "score_page",
     "true_labels",
     "changed_digits",
+    "retrain_and_reread",
 ]
 
 
@@ -406,3 +410,45 @@ def changed_digits(before, after, *, threshold=IOU_MATCH):
         new[b] = int(after.labels[a])
     old = np.asarray(before.labels, dtype=int).ravel()
     return {int(i): int(new[i]) for i in np.flatnonzero(old != new)}
+
+
+def retrain_and_reread(reading, corrections, *, sheets=(), **options):
+    """Learn a learner's corrections and read the page again.
+
+    :func:`collect_corrections`, :func:`retrain`, then
+    :func:`ocrkit.pipeline.read_page` on the same image, and
+    :func:`changed_digits` between the two readings.
+
+    Parameters
+    ----------
+    reading : PageReading
+        The reading the corrections refer to (its ``image`` is read again).
+    corrections : dict of int to int
+        Digit index to its right label (:func:`corrections_from_choices`,
+        :func:`corrections_from_truth`).
+    sheets : Sheet or sequence of Sheet
+        Sheets of the same hand to train on as well.
+    **options
+        Passed to :func:`retrain` (``n_mnist``, ``progress``...).
+
+    Returns
+    -------
+    fixes : Corrections
+        The corrected digits.
+    again : PageReading
+        The page read with the retrained classifier.
+    changed : dict of int to int
+        Index of a digit in `reading` to its new label, for every digit read
+        differently (:func:`changed_digits`).
+
+    Raises
+    ------
+    ValueError
+        If there is nothing to learn from (no correction and no sheet).
+    """
+    from .pipeline import read_page
+
+    fixes = collect_corrections(reading, corrections)
+    model = retrain(fixes, sheets=sheets, **options)
+    again = read_page(reading.image, model=model, name=reading.name)
+    return fixes, again, changed_digits(reading, again)

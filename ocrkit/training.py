@@ -15,6 +15,8 @@ ten times.  So:
 3. **Check** (:func:`sheet_cross_validation`): k-fold accuracy on the sheet's
    own digits.  Folds are split by original digit, and only the training
    folds are augmented, so that no copy of a test digit is ever trained on.
+   Another page by the same hand measures a model too: :func:`page_digits`
+   cuts its digits out with the page's truth.
 """
 
 from pathlib import Path
@@ -28,6 +30,7 @@ from .features import FeatureSettings, extract_features
 __all__ = [
     "DEFAULT_SHEET_WEIGHT",
     "augment_digits",
+    "page_digits",
     "sheet_cross_validation",
     "sheet_digits",
     "train_with_sheets",
@@ -304,3 +307,45 @@ def sheet_cross_validation(sheets, *, folds=5, mnist=True, classifier="svm", fea
         "errors": [(int(i), int(labels[i]), int(predicted[i])) for i in wrong],
         "mnist_only": mnist_only,
     }
+
+
+def page_digits(path, *, method="otsu"):
+    """Digits of a page with known truth, cut out with the truth's boxes and normalised.
+
+    A classifier measured on these reads every digit where it really is, so
+    that only the classifier can be wrong, not the segmentation.
+
+    Parameters
+    ----------
+    path : str or Path
+        A page image with its truth next to it (``NAME.json`` in the schema
+        of ``ocrkit read --json``), such as the pages in ``data/handwriting``.
+    method : str
+        How the page is binarised after its light is flattened
+        (:func:`ocrkit.preprocess.binarize`).
+
+    Returns
+    -------
+    digits : (N, 28, 28) uint8 ndarray
+        Normalised like MNIST (:func:`ocrkit.normalize.normalize_digits`),
+        in the truth's order.
+    labels : (N,) int64 ndarray
+        Their true labels.
+
+    Raises
+    ------
+    DataFileError
+        If the truth is missing or is not a page's truth.
+    ImageReadError
+        If the image is missing or cannot be decoded.
+    """
+    from .imageio import read_image
+    from .normalize import normalize_digits
+    from .preprocess import binarize, flatten_illumination, to_grey
+    from .truth import PageTruth
+
+    truth = PageTruth.load(path)
+    ink = binarize(flatten_illumination(to_grey(read_image(path))), method=method)
+    crops = [ink[y:y + h, x:x + w] for x, y, w, h in truth.boxes.tolist()]
+    digits = normalize_digits(crops) if crops else np.zeros((0, 28, 28), np.uint8)
+    return digits, np.asarray(truth.labels, np.int64)

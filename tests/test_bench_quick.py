@@ -98,7 +98,8 @@ def test_original_and_pages_are_scored(run):
 
 def test_every_bundled_sheet_is_read_completely(run):
     rows = run[0]["sheets"]
-    assert {r["sheet"] for r in rows} == {"writer_a_sheet_scan", "writer_a_template_photo"}
+    assert {r["sheet"] for r in rows} == {"writer_a_sheet_scan", "writer_a_template_photo",
+                                          "writer_e_sheet_scan"}
     for row in rows:
         assert row["found"] == row["truth_digits"] == row["right"] == 100, row
 

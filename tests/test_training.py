@@ -5,12 +5,18 @@ import pytest
 
 from ocrkit._paths import DATA_DIR
 from ocrkit.cli import main
+from ocrkit.errors import DataFileError
 from ocrkit.imageio import read_image, write_image
-from ocrkit.models import load_model, save_model
+from ocrkit.models import default_model, load_model, save_model
 from ocrkit.normalize import normalize_digits
 from ocrkit.sheets import Sheet, load_sheet
-from ocrkit.synth import Writer, render_glyphs, template_photo
-from ocrkit.training import augment_digits, sheet_cross_validation, train_with_sheets
+from ocrkit.synth import Writer, lines_layout, render_glyphs, render_page, save_page, template_photo
+from ocrkit.training import (
+    augment_digits,
+    page_digits,
+    sheet_cross_validation,
+    train_with_sheets,
+)
 
 HANDWRITING = DATA_DIR / "handwriting"
 #: A hand unlike MNIST's: narrow, round, leaning far right, with a footed 1,
@@ -182,3 +188,17 @@ def test_cli_sheets_only_and_a_template_mismatch(tmp_path, capsys):
     assert main(["train", "--sheet", photo, "--order", "0123456789", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "printed for 1234567890 but order is 0123456789" in err and err.count("\n") == 1
+
+
+def test_page_digits_are_cut_out_with_the_truth(tmp_path):
+    layout = lines_layout(["40 17", "9"], digit_height_mm=5, page=(60, 30), margin_mm=5)
+    image, truth = render_page(layout, writer="a", condition="scan", seed=2, dpi=150)
+    path, _ = save_page(tmp_path / "page.png", image, truth)
+    digits, labels = page_digits(path)
+    assert labels.tolist() == [4, 0, 1, 7, 9] and labels.dtype == np.int64
+    assert digits.shape == (5, 28, 28) and digits.dtype == np.uint8
+    # Each digit is its own ink, normalised as MNIST's: the default model
+    # reads writer A's digits as they are labelled.
+    assert default_model().predict(digits).tolist() == labels.tolist()
+    with pytest.raises(DataFileError, match="no ground-truth file there"):
+        page_digits(tmp_path / "other.png")

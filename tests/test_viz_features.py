@@ -103,6 +103,19 @@ def test_hog_cells_must_fit_the_image():
         draw_hog_cells(image, cells[None], pixels_per_cell=(4, 4))
 
 
+def test_mark_outlines_one_cell():
+    image = right_edge()
+    cells = hog_cells(image, orientations=9, pixels_per_cell=(4, 4))
+    fig = draw_hog_cells(image, cells, pixels_per_cell=(4, 4), mark=(1, 2))
+    (outline,) = fig.axes[0].patches
+    # Row 1, column 2 of 4-pixel cells: pixels 4-7 down and 8-11 across.
+    assert outline.get_xy() == (7.5, 3.5)
+    assert (outline.get_width(), outline.get_height()) == (4, 4) and not outline.get_fill()
+    assert len(draw_hog_cells(image, cells, pixels_per_cell=(4, 4)).axes[0].patches) == 0
+    with pytest.raises(ValueError, match=r"mark=\(4, 0\) is not a cell of the 4x4 grid"):
+        draw_hog_cells(image, cells, pixels_per_cell=(4, 4), mark=(4, 0))
+
+
 def test_draw_gradients_puts_one_arrow_per_strong_pixel_pointing_right():
     image = right_edge()
     g_row, g_col = central_differences(image)

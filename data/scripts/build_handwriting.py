@@ -8,6 +8,7 @@ size and SHA-256 for ``data/README.md``::
 
     python data/scripts/build_handwriting.py              # into data/handwriting/
     python data/scripts/build_handwriting.py /tmp/pages   # anywhere else
+    python data/scripts/build_handwriting.py /tmp/pages writer_e_test_scan   # one page
 """
 
 import hashlib
@@ -139,11 +140,17 @@ def check(name, truth, paths):
             raise SystemExit(f"{path}: {path.stat().st_size} bytes is over the 2 MB limit")
 
 
-def main(out_dir=OUT_DIR):
+def main(out_dir=OUT_DIR, names=None):
+    """Write the pages called ``names`` (all of :data:`PAGES` by default) into ``out_dir``."""
+    unknown = sorted(set(names or ()) - set(PAGES))
+    if unknown:
+        raise SystemExit(f"unknown page {unknown[0]!r}; the pages are: {', '.join(PAGES)}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
     for name, (build, writer, condition, seed) in PAGES.items():
+        if names and name not in names:
+            continue
         image, truth = render_page(build(), writer=writer, condition=condition, seed=seed, dpi=DPI)
         paths = save_page(out_dir / f"{name}.jpg", image, truth, quality=JPEG_QUALITY)
         check(name, truth, paths)
@@ -163,4 +170,4 @@ def main(out_dir=OUT_DIR):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else OUT_DIR)
+    main(sys.argv[1] if len(sys.argv) > 1 else OUT_DIR, sys.argv[2:])

@@ -8,7 +8,7 @@ package writes them:
 2. **Writers.**  A :class:`Writer` is a hand: slant, roundness, width, size,
    pen width and pressure, and letter forms (a 1 with flag and foot, an open
    4, a crossed 7, a curved 9, a looped 2).  Every glyph it draws is jittered,
-   so no two are alike.  :data:`WRITERS` holds four hands, ``"a"`` to ``"d"``.
+   so no two are alike.  :data:`WRITERS` holds five hands, ``"a"`` to ``"e"``.
    :func:`draw_digit` renders one glyph as antialiased ink coverage.
 3. **Layouts.**  What is written where, in millimetres: lines of numbers
    (:func:`lines_layout`), single digits scattered about

@@ -78,8 +78,8 @@ def digit_strokes(
         The digit, 0-9.
     one : {'plain', 'flag', 'foot', 'long'}
         A bare stem, a stem with an up-stroke flag, flag and foot, or the
-        continental 1: a long flag rising from a third of the way down, and
-        a foot.
+        continental 1: a long flag reaching out from the far left, and a
+        foot.
     four : {'closed', 'open'}
         Whether the diagonal meets the stem at the top.
     seven : {'plain', 'bar'}
