@@ -232,6 +232,20 @@ def find_sheet(grey):
     return Sheet(mask=mask, corners=corners)
 
 
+def _coarse_median(image, size):
+    """A median filter ``size`` wide, computed at half resolution.
+
+    A median window this wide costs the same for every pixel it is centred
+    on, so a half-size copy (a quarter of the pixels) is four times cheaper;
+    what it yields is a smooth background whose steps (a sheet's edge) are
+    kept to within a pixel of the full-size copy.
+    """
+    rows, cols = image.shape
+    half = cv2.resize(image, (max(1, cols // 2), max(1, rows // 2)), interpolation=cv2.INTER_AREA)
+    median = cv2.medianBlur(half, max(3, size // 2) | 1)
+    return cv2.resize(median, (cols, rows), interpolation=cv2.INTER_LINEAR)
+
+
 def _sheet_by_brightness(small, smooth, size):
     """The sheet as the largest bright, smooth region: ``(region, quad)``.
 
@@ -251,7 +265,7 @@ def _sheet_by_brightness(small, smooth, size):
     # keeps its grain. The grain is the median of the fine detail (what a
     # slight blur removes) over the same window, which ignores thin ink.
     detail = cv2.absdiff(small, cv2.GaussianBlur(small, (0, 0), 1.5))
-    grain = cv2.medianBlur(detail, size)
+    grain = _coarse_median(detail, size)
     smooth_paper = bright & (grain <= 2 * np.median(grain[bright]) + 2)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(smooth_paper.astype(np.uint8),
                                                                connectivity=4)

@@ -303,8 +303,10 @@ def _contrast_ink(grey, paper, noise, where=None):
     depth = np.bincount(ids, weights=paper - grey.ravel()[where_maybe].astype(np.float64),
                         minlength=count) / np.maximum(size, 1)
     keep = (sure_size > 0) & ((sure_size >= _SURE_SHARE * size) | (depth >= 6.0 * noise))
-    keep[0] = False
-    return keep[labels]
+    # Written back at the possible ink's pixels only, not looked up page-wide.
+    ink = np.zeros(grey.shape, bool)
+    ink.ravel()[where_maybe] = keep[ids]
+    return ink
 
 
 def binarize(grey, *, method="contrast", threshold=127, block_size=None, k=0.2, offset=None,

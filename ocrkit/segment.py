@@ -111,9 +111,15 @@ def connected_components(ink):
 
 
 def _mean_per_label(labels, values, count):
-    """Mean of ``values`` over each label's pixels: (count + 1,) float, index = label."""
-    sums = np.bincount(labels.ravel(), weights=values.ravel(), minlength=count + 1)
-    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    """Mean of ``values`` over each label's pixels: (count + 1,) float, index = label.
+
+    Label 0 (the paper) gets 0: only the labelled pixels, a few percent of
+    the page, are visited.
+    """
+    where = np.flatnonzero(labels)
+    ids = labels.ravel()[where]
+    sums = np.bincount(ids, weights=values.ravel()[where], minlength=count + 1)
+    sizes = np.bincount(ids, minlength=count + 1)
     return sums / np.maximum(sizes, 1)
 
 
@@ -211,6 +217,13 @@ def _trim(piece):
     return piece[rows_on[0]:rows_on[-1] + 1, cols_on[0]:cols_on[-1] + 1], rows_on[0], cols_on[0]
 
 
+# A piece of a cut counts as recognised at this confidence; and each piece
+# more or fewer than the blob's width suggests costs a cut this much of its
+# mean confidence.
+_SURE_PIECE = 0.8
+_COUNT_PENALTY = 0.2
+
+
 def _split_candidates(mask, typical_width, *, scored):
     """Ways to cut a blob into 2 or 3 column ranges, each a list of ``(start, stop)``.
 
@@ -240,8 +253,17 @@ def _least_ink_cut(mask, candidates):
     return candidates[int(np.argmin(costs))]
 
 
-def _best_cut(width, candidates, whole, scores, typical_width, *, sure=0.8,
-              count_penalty=0.2):
+def _adjusted_mean(piece_scores, width, typical_width, count_penalty):
+    """A candidate's mean piece confidence, less its penalty for the number of pieces.
+
+    Cutting into more pieces than the width suggests has to earn it: slivers
+    of a digit are often recognised as confident "1"s.
+    """
+    return piece_scores.mean() - count_penalty * abs(len(piece_scores) - width / typical_width)
+
+
+def _best_cut(width, candidates, whole, scores, typical_width, *, sure=_SURE_PIECE,
+              count_penalty=_COUNT_PENALTY):
     """The candidate the classifier likes best, if it likes it better than the whole.
 
     ``whole`` is the blob's own confidence and ``scores`` the confidences of
@@ -252,50 +274,81 @@ def _best_cut(width, candidates, whole, scores, typical_width, *, sure=0.8,
     means, lows, start = [], [], 0
     for bounds in candidates:
         piece_scores = scores[start:start + len(bounds)]
-        # Cutting into more pieces than the width suggests has to earn it:
-        # slivers of a digit are often recognised as confident "1"s.
-        penalty = count_penalty * abs(len(bounds) - width / typical_width)
-        means.append(piece_scores.mean() - penalty)
+        means.append(_adjusted_mean(piece_scores, width, typical_width, count_penalty))
         lows.append(piece_scores.min())
         start += len(bounds)
     best = int(np.argmax(means))
     if means[best] <= whole:
         return None
     # A blob only a little wider than a digit may well be one wide digit.
-    if width < 1.5 * typical_width and (whole >= sure or lows[best] < sure):
+    if _little_wider(width, typical_width) and (whole >= sure or lows[best] < sure):
         return None
     return candidates[best]
+
+
+def _little_wider(width, typical_width):
+    return width < 1.5 * typical_width
 
 
 def _split_blobs(masks, typical_width, scorer):
     """Column ranges to cut each blob into (None: keep it whole).
 
-    With a scorer, the blobs and all their candidate pieces are scored in
-    one call (a classifier's fixed cost is paid once per page, not per blob),
-    and a piece shared by several candidates (the same column range) is
-    scored once.
+    With a scorer, pieces are scored in up to three rounds, each one call
+    for every blob (a classifier's fixed cost is paid per round, not per
+    blob), and a piece shared by several candidates (the same column range)
+    is scored once. Each round skips what cannot change the answer, so the
+    result is the one scoring everything would give:
+
+    1. every blob whole;
+    2. the two-piece cuts, except of a blob only a little wider than a
+       digit that is recognised surely whole (such a blob is never cut);
+    3. the three-piece cuts, except where the best two-piece cut already
+       scores more than any three-piece cut could (confidences are below 1).
     """
     candidates = [_split_candidates(mask, typical_width, scored=scorer is not None)
                   for mask in masks]
     if scorer is None:
         return [_least_ink_cut(mask, found) if found else None
                 for mask, found in zip(masks, candidates)]
-    pieces, index = [], {}
-    for blob, (mask, found) in enumerate(zip(masks, candidates)):
-        for a, b in [(0, mask.shape[1])] + [span for bounds in found for span in bounds]:
-            if found and (blob, a, b) not in index:
-                index[blob, a, b] = len(pieces)
-                pieces.append(mask[:, a:b])
-    scores = np.asarray(scorer(pieces), float) if pieces else np.zeros(0)
-    cuts = []
-    for blob, (mask, found) in enumerate(zip(masks, candidates)):
-        if not found:
-            cuts.append(None)
+    known = {}
+
+    def score(spans):
+        """Score every (blob, start, stop) not scored yet, in one call."""
+        new = [key for key in dict.fromkeys(spans) if key not in known]
+        if new:
+            found = np.asarray(scorer([masks[blob][:, a:b] for blob, a, b in new]), float)
+            known.update(zip(new, found))
+
+    def pieces_of(blob, bounds_list):
+        return [(blob, a, b) for bounds in bounds_list for a, b in bounds]
+
+    active = [blob for blob, found in enumerate(candidates) if found]
+    score([(blob, 0, masks[blob].shape[1]) for blob in active])
+    whole = {blob: known[blob, 0, masks[blob].shape[1]] for blob in active}
+    # Round 2: a blob little wider than a digit and sure whole is kept whole.
+    active = [blob for blob in active
+              if not (_little_wider(masks[blob].shape[1], typical_width)
+                      and whole[blob] >= _SURE_PIECE)]
+    pairs = {blob: [c for c in candidates[blob] if len(c) == 2] for blob in active}
+    score([key for blob in active for key in pieces_of(blob, pairs[blob])])
+    # Round 3: three pieces, where they could still win.
+    tried = {}
+    for blob in active:
+        width = masks[blob].shape[1]
+        best_pair = max((_adjusted_mean(np.array([known[key] for key in pieces_of(blob, [c])]),
+                                        width, typical_width, _COUNT_PENALTY)
+                         for c in pairs[blob]), default=-np.inf)
+        ceiling = 1.0 - _COUNT_PENALTY * abs(3 - width / typical_width)
+        triples = [c for c in candidates[blob] if len(c) == 3]
+        tried[blob] = pairs[blob] + (triples if best_pair < ceiling else [])
+    score([key for blob in active for key in pieces_of(blob, tried[blob])])
+    cuts = [None] * len(masks)
+    for blob in active:
+        if not tried[blob]:
             continue
-        width = mask.shape[1]
-        piece_scores = scores[[index[blob, a, b] for bounds in found for a, b in bounds]]
-        cuts.append(_best_cut(width, found, scores[index[blob, 0, width]], piece_scores,
-                              typical_width))
+        piece_scores = np.array([known[key] for key in pieces_of(blob, tried[blob])])
+        cuts[blob] = _best_cut(masks[blob].shape[1], tried[blob], whole[blob], piece_scores,
+                               typical_width)
     return cuts
 
 
