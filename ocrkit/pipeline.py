@@ -2,18 +2,13 @@
 
 :func:`read_page` is what ``ocrkit read`` and the notebooks call::
 
-    image -> to_grey -> (resample) -> flatten_illumination -> binarize
-          -> segment_digits -> normalize_digits -> classifier -> PageReading
+    image -> page_ink -> segment_digits -> normalize_digits -> classifier -> PageReading
 
-One set of default settings serves scans and phone photos alike: every size
-in the chain is measured on the page (stroke width, digit height), none is a
-fixed number of pixels.
-
-A 300-dpi page has far more pixels than its digits need: a digit 6 mm tall
-is about 70 px high, and the classifier sees it at 20. So a large page is
-first looked at in an eighth-size copy to measure its digits, and then read
-at the resolution where they are about :data:`WORKING_DIGIT_HEIGHT` pixels
-tall (:func:`working_scale`); boxes are reported in the page's own pixels.
+(:func:`ocrkit.ink.page_ink` is the preprocessing: grey, the sheet, the
+working resolution, flattening, binarisation.) One set of default settings
+serves scans and phone photos alike: every size in the chain is measured on
+the page (stroke width, digit height), none is a fixed number of pixels.
+Boxes are reported in the page's own pixels.
 """
 
 from dataclasses import dataclass, field
@@ -23,99 +18,13 @@ import cv2
 import numpy as np
 
 from .classify import UNKNOWN
+from .ink import page_ink
 from .normalize import UPRIGHT_BELOW, normalize_digits, turn_upright
-from .paper import boxes_to_image, find_sheet, rectify
-from .preprocess import _writing_is_light, binarize, flatten_illumination, to_grey
+from .paper import boxes_to_image
 from .render import draw_annotations, draw_digits, draw_explanation
-from .segment import connected_components, segment_digits
+from .segment import segment_digits
 
-__all__ = ["PageReading", "read_page", "format_lines", "working_scale", "WORKING_DIGIT_HEIGHT"]
-
-#: Height in pixels that digits are brought down to before segmentation:
-#: about twice the 20 px a digit is normalised into, so that gaps between the
-#: parts of a broken digit and the thin necks between touching digits survive.
-WORKING_DIGIT_HEIGHT = 40
-# The quick look is at an eighth of the page's size, and only pages whose
-# shorter side is at least _QUICK_MIN_SIDE px get one: a 300-dpi A4 page does,
-# a phone screenshot does not.
-_QUICK_HALVINGS = 3
-_QUICK_SCALE = 0.5**_QUICK_HALVINGS
-_QUICK_MIN_SIDE = 1600
-# Never below half size: if the quick look misjudged the digits (a page of
-# large scribbles over small digits), half size still keeps them readable.
-_MIN_SCALE = 0.5
-# Resampling by less than this gains too little to be worth its cost.
-_MAX_SCALE = 0.8
-
-
-def working_scale(grey, *, digit_height=WORKING_DIGIT_HEIGHT):
-    """Scale factor at which to read a page: its digits about `digit_height` px tall.
-
-    Parameters
-    ----------
-    grey : (M, N) uint8 ndarray
-        Dark ink on light paper (:func:`ocrkit.preprocess.to_grey`).
-    digit_height : float
-        Height the digits should have after scaling.
-
-    Returns
-    -------
-    scale : float
-        In ``[0.5, 1]``. 1 (read at full size) for pages whose shorter side is
-        under 1600 px, for pages where an eighth-size copy shows no digits,
-        and where the digits are less than 1.25 times `digit_height` tall.
-
-    Examples
-    --------
-    >>> page = np.full((2000, 1600), 255, np.uint8)
-    >>> for x in range(200, 1400, 150):  # bars 200 px tall and 30 px wide
-    ...     page[400:600, x:x + 30] = 0
-    >>> round(working_scale(page), 2)
-    0.5
-    >>> working_scale(page[:1000])  # too small to be worth it
-    1.0
-    """
-    rows, cols = grey.shape[:2]
-    if min(rows, cols) < _QUICK_MIN_SIDE:
-        return 1.0
-    # Halvings: OpenCV averages 2x2 blocks far faster than larger ones.
-    quick = grey
-    for _ in range(_QUICK_HALVINGS):
-        quick = cv2.resize(quick, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    height = _typical_height(binarize(flatten_illumination(quick)))
-    if height == 0:
-        return 1.0
-    scale = digit_height * _QUICK_SCALE / height
-    return 1.0 if scale > _MAX_SCALE else max(scale, _MIN_SCALE)
-
-
-def _typical_height(ink):
-    """Height of the components that hold half of the writing's ink, or 0.
-
-    Weighting each component's height by its ink makes the many specks of a
-    scan count for little; page borders and ruled lines are left out as in
-    :func:`ocrkit.segment.segment_digits`.
-    """
-    rows, cols = ink.shape
-    _, stats = connected_components(ink)
-    x, y, w, h, area = stats.T
-    writing = (w <= 0.5 * cols) & (h <= 0.5 * rows) & (w <= 3 * h)
-    if not writing.any():
-        return 0.0
-    order = np.argsort(h[writing])
-    ink_so_far = np.cumsum(area[writing][order])
-    return float(h[writing][order][np.searchsorted(ink_so_far, ink_so_far[-1] / 2)])
-
-
-def _resample(grey, scale):
-    if scale == 1:
-        return grey
-    rows, cols = grey.shape
-    size = (max(1, round(cols * scale)), max(1, round(rows * scale)))
-    # Bilinear, not area averaging: at scales of 0.5 and up each new pixel
-    # still draws on every old one, and OpenCV's area averaging is eight
-    # times slower at scales that are not 1/n.
-    return cv2.resize(grey, size, interpolation=cv2.INTER_LINEAR)
+__all__ = ["PageReading", "read_page", "format_lines"]
 
 
 def format_lines(labels, line, number):
@@ -162,7 +71,7 @@ class PageReading:
         the annotated page shows them with a ``?``.
     scale : float
         The resolution the page was read at, relative to the image (see
-        :func:`working_scale`), or to the sheet when it was straightened.
+        :func:`ocrkit.ink.working_scale`), or to the sheet when it was straightened.
     sheet : Sheet or None
         The sheet of paper found in a photo (:func:`ocrkit.paper.find_sheet`);
         None when the whole image is paper.
@@ -259,7 +168,7 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
         Make every digit's strokes about this many pixels wide at 28x28.
     scale : float or 'auto'
         Resolution to read the page at, relative to the image: ``'auto'``
-        chooses it from the digits' size (:func:`working_scale`), 1 reads
+        chooses it from the digits' size (:func:`ocrkit.ink.working_scale`), 1 reads
         every pixel. Boxes are always in the image's pixels.
     name : str, optional
         Name used in the JSON; the file name by default.
@@ -279,29 +188,8 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
         from .models import default_model
 
         model = default_model()
-    grey, sheet = _page_grey(image)
-    if scale == "auto":
-        scale = working_scale(grey)
-    elif not (isinstance(scale, int | float) and 0 < scale <= 1):
-        raise ValueError(f"scale must be 'auto' or a number in (0, 1], got {scale!r}")
-    on_sheet = None
-    if sheet is not None and sheet.corners is not None:
-        # A sheet with a clear outline is straightened (and scaled) in one warp.
-        work, to_work = rectify(grey, sheet.corners, scale=scale)
-    else:
-        if sheet is not None:
-            # Only the sheet is read: what lies around it becomes paper, so
-            # that the desk does not darken the light measured near the edge,
-            # and the paper's own level and noise are measured on the sheet.
-            grey = np.where(sheet.mask, grey, np.uint8(np.median(grey[sheet.mask])))
-        work = _resample(grey, scale)
-        to_work = np.diag([work.shape[1] / grey.shape[1], work.shape[0] / grey.shape[0], 1.0])
-        if sheet is not None:
-            on_sheet = cv2.resize(sheet.mask.view(np.uint8), work.shape[::-1],
-                                  interpolation=cv2.INTER_NEAREST).view(bool)
-    if flatten:
-        work = flatten_illumination(work)
-    ink = binarize(work, method=method, paper=on_sheet)
+    page = page_ink(image, method=method, flatten=flatten, scale=scale)
+    ink, to_work = page.ink, page.to_work
 
     def saturation():
         # Only asked for when the page has words: the colour of their ink.
@@ -329,7 +217,7 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
                   else "no digits found: no ink of digit size (is the page dark all over?)")
     return PageReading(image, name, boxes, labels, confidence, found.line, found.number,
                        digits, ink, model.reject_below, notice, dropped, guesses,
-                       float(scale), sheet, to_work)
+                       page.scale, page.sheet, to_work)
 
 
 def _saturation(image):
@@ -337,16 +225,3 @@ def _saturation(image):
     if image.ndim != 3 or image.shape[2] < 3 or image.dtype != np.uint8:
         return None
     return cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2HSV)[..., 1]
-
-
-def _page_grey(image):
-    """The page in grey, dark ink on light paper, and the sheet found in it (or None).
-
-    A light sheet on a darker surface is written dark on light; otherwise
-    the writing decides (:func:`ocrkit.preprocess.to_grey`).
-    """
-    grey = to_grey(image, invert=False)
-    sheet = find_sheet(grey)
-    if sheet is None and _writing_is_light(grey):
-        grey = 255 - grey
-    return grey, sheet

@@ -31,7 +31,8 @@ from .preprocess import estimate_stroke_width
 from .reading import reading_order, writing_direction
 from .words import printed_ink, word_members
 
-__all__ = ["Segmentation", "connected_components", "segment_digits", "reading_order"]
+__all__ = ["Segmentation", "connected_components", "segment_digits", "reading_order",
+           "typical_digit_height"]
 
 
 @dataclass
@@ -142,8 +143,33 @@ def _union_box(boxes):
     return np.array([x1, y1, x2 - x1, y2 - y1])
 
 
-def _robust_height(heights, stroke_width):
-    """Median height of components that look like digits rather than dots."""
+def typical_digit_height(heights, *, stroke_width=1.0):
+    """The digits' height on a page, from the heights of its ink components.
+
+    The median height of the components taller than a dot (2.5 stroke
+    widths), then the median of those within half and twice it, so that
+    neither specks nor a few long lines move it.
+
+    Parameters
+    ----------
+    heights : (K,) array_like
+        Heights in pixels of the page's components (or of its digits).
+    stroke_width : float
+        The pen's stroke width in pixels (:func:`ocrkit.preprocess.estimate_stroke_width`).
+
+    Returns
+    -------
+    height : float
+        0.0 when there are no components.
+
+    Examples
+    --------
+    >>> typical_digit_height([2, 3, 40, 42, 44, 150], stroke_width=2.0)
+    42.0
+    """
+    heights = np.asarray(heights, float).ravel()
+    if heights.size == 0:
+        return 0.0
     tall = heights[heights >= 2.5 * max(stroke_width, 1.0)]
     if tall.size == 0:
         tall = heights
@@ -424,13 +450,13 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     boxes, ids = boxes[~specks], ids[~specks]
     if len(boxes) == 0:
         return _empty(stroke_width, dropped)
-    height = _robust_height(boxes[:, 3], stroke_width)
+    height = typical_digit_height(boxes[:, 3], stroke_width=stroke_width)
     ruled = (boxes[:, 2] > 3.0 * height) & (boxes[:, 3] < 0.6 * height)
     dropped += [(_plain(b), "ruled line") for b in boxes[ruled]]
     boxes, ids = boxes[~ruled], ids[~ruled]
     if len(boxes) == 0:
         return _empty(stroke_width, dropped)
-    height = _robust_height(boxes[:, 3], stroke_width)
+    height = typical_digit_height(boxes[:, 3], stroke_width=stroke_width)
 
     if merge:
         groups = _merge_groups(boxes, height, max_height=1.35 * height, max_width=1.2 * height,
@@ -457,7 +483,7 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     group_boxes = group_boxes[~in_word]
     if len(group_boxes) == 0:
         return _empty(stroke_width, dropped)
-    height = _robust_height(group_boxes[:, 3], stroke_width)
+    height = typical_digit_height(group_boxes[:, 3], stroke_width=stroke_width)
     keep = []
     for g, box in zip(groups, group_boxes):
         if box[3] < min_height * height:

@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 import pytest
 
-from ocrkit.pipeline import read_page, working_scale
+from ocrkit.ink import working_scale
+from ocrkit.pipeline import read_page
 
 HEIGHT = 56  # digit height on the page, px
 TEXT = ["31 4", "159 26", "5870"]

@@ -13,8 +13,9 @@ import cv2
 import numpy as np
 
 from ..errors import SheetError
+from ..ink import page_ink
 from ..normalize import normalize_digits
-from ..preprocess import binarize, flatten_illumination, remove_specks, to_grey
+from ..preprocess import remove_specks
 from ..segment import segment_digits
 from .overlay import draw_sheet_overlay
 from .rows import group_rows
@@ -105,8 +106,8 @@ def read_free_form(image, order, repeats, method, name):
     Raises :class:`SheetError` with an ``overlay`` unless the digits come out
     as ``len(order)`` rows of ``repeats``.
     """
-    grey = flatten_illumination(to_grey(image))
-    ink = remove_specks(binarize(grey, method=method))
+    # The sheet is the whole image, read at full size: its boxes are the image's.
+    ink = remove_specks(page_ink(image, method=method, scale=1, look_for_sheet=False).ink)
     # Digits on a sheet stand apart: no splitting, which could cut a wide 0 in two.
     found = segment_digits(ink, merge=True, split=False)
     page = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)

@@ -15,14 +15,9 @@ import cv2
 import numpy as np
 
 from ..errors import SheetError
+from ..ink import page_ink
 from ..normalize import normalize_digits
-from ..preprocess import (
-    binarize,
-    estimate_stroke_width,
-    flatten_illumination,
-    remove_specks,
-    to_grey,
-)
+from ..preprocess import estimate_stroke_width, remove_specks
 from .sheet import MIN_MARK, Sheet, _prefix
 from .template import CORNER_NAMES, MARKER_MM, decode_marker_id, marker_dictionary
 from .template import template_layout as _template_layout
@@ -309,10 +304,11 @@ def read_template(image, markers, layout, order, repeats, method, name):
     page = cv2.warpPerspective(np.ascontiguousarray(rgb[..., :3]), matrix, layout.size,
                                flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                                borderValue=(255, 255, 255))
-    grey = to_grey(page, invert=False)
-    order = _resolve_order(_row_digits(grey, layout), order, name)
+    # The page mapped onto its layout is all paper, read at full size.
+    prepared = page_ink(page, method=method, scale=1, look_for_sheet=False)
+    order = _resolve_order(_row_digits(prepared.grey, layout), order, name)
     layout = replace(layout, digits=order)
-    ink = binarize(flatten_illumination(grey), method=method)
+    ink = prepared.ink
     masks, boxes, stray = _cell_ink(ink, layout)
     _, cell_rows, cell_cols = layout.cell_boxes()
     keep = [k for k, box in enumerate(boxes) if box is not None]

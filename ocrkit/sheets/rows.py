@@ -19,6 +19,8 @@ Sizes are in digit heights, never in pixels.
 
 import numpy as np
 
+from ..segment import typical_digit_height
+
 __all__ = ["estimate_slope", "group_rows"]
 
 MAX_PAIR_ANGLE = 25.0  # degrees: steeper neighbours belong to other rows
@@ -30,8 +32,9 @@ def _centres(boxes):
 
 
 def _height(boxes, digit_height):
+    """The digit height given, or else the boxes' own (1 for no boxes)."""
     boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
-    return float(digit_height or (np.median(boxes[:, 3]) if len(boxes) else 1.0))
+    return float(digit_height or typical_digit_height(boxes[:, 3]) or 1.0)
 
 
 def estimate_slope(boxes, *, digit_height=None, max_angle=MAX_PAIR_ANGLE):
