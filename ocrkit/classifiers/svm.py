@@ -170,26 +170,27 @@ def _pairwise(arrays, x):
     if "projection" in a:
         x = _project(x, a)
     sv, coef, n_support = a["_support_vectors64"], a["_dual_coef64"], a["n_support"]
-    kernel = np.exp(-float(a["gamma"]) * squared_distances(x, sv, a["_norms"]))
+    kernel = np.exp(-float(a["gamma"]) * squared_distances(x, sv, b_norms=a["_norms"]))
     starts = np.concatenate([[0], np.cumsum(n_support)])
     n_class = len(n_support)
-    votes = np.zeros((len(x), n_class))
+    # Each class's support vectors against every other class's coefficients,
+    # one matrix product a class: partial[c][:, k] is class c's share of the
+    # decisions that use coefficient row k.
+    partial = np.stack([kernel[:, starts[c]:starts[c + 1]] @ coef[:, starts[c]:starts[c + 1]].T
+                        for c in range(n_class)])
+    # The pairs (i, j), i < j, in libsvm's order (that of the intercepts).
+    first, second = np.triu_indices(n_class, k=1)
+    decision = (partial[first, :, second - 1] + partial[second, :, first]).T + a["intercept"]
+    if n_class == 2:
+        # scikit-learn turns a two-class SVM's coefficients and intercept
+        # around, so that its decision is positive for the second class;
+        # libsvm's is positive for the first.
+        decision = -decision
+    wins = decision > 0
+    votes = wins @ np.eye(n_class)[first] + ~wins @ np.eye(n_class)[second]
     margins = np.full((len(x), n_class), np.inf)
-    pair = 0
-    for i in range(n_class):
-        si = slice(starts[i], starts[i + 1])
-        for j in range(i + 1, n_class):
-            sj = slice(starts[j], starts[j + 1])
-            decision = (kernel[:, si] @ coef[j - 1, si] + kernel[:, sj] @ coef[i, sj]
-                        + a["intercept"][pair])
-            if n_class == 2:
-                # scikit-learn turns a two-class SVM's coefficients and
-                # intercept around, so that its decision is positive for
-                # the second class; libsvm's is positive for the first.
-                decision = -decision
-            votes[:, i] += decision > 0
-            votes[:, j] += decision <= 0
-            margins[:, i] = np.minimum(margins[:, i], decision)
-            margins[:, j] = np.minimum(margins[:, j], -decision)
-            pair += 1
+    for c in range(n_class):
+        for_c = np.concatenate([decision[:, first == c], -decision[:, second == c]], axis=1)
+        if for_c.shape[1]:
+            margins[:, c] = for_c.min(axis=1)
     return votes, margins
