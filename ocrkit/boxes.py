@@ -6,7 +6,7 @@ anything that converts to one (a list of ``[x, y, w, h]``, an int or float
 array) and compare every box of one set with every box of another:
 
 :func:`as_boxes`
-    boxes as a (K, 4) float array, checked.
+    boxes as a (K, 4) array, checked: float to measure, int to draw or slice.
 :func:`box_iou`
     intersection over union: 1 for the same box, 0 for boxes apart.
 :func:`box_coverage`
@@ -19,17 +19,20 @@ import numpy as np
 __all__ = ["as_boxes", "box_coverage", "box_iou"]
 
 
-def as_boxes(boxes):
-    """Boxes as a (K, 4) float array of ``x, y, w, h`` rows.
+def as_boxes(boxes, *, dtype=float):
+    """Boxes as a (K, 4) array of ``x, y, w, h`` rows.
 
     Parameters
     ----------
     boxes : (K, 4) array_like
         One ``[x, y, w, h]`` per box; an empty sequence is no boxes.
+    dtype : {float, int}
+        ``int`` gives pixel boxes, to draw or to slice an image with;
+        fractions of a pixel are dropped (cut toward zero).
 
     Returns
     -------
-    boxes : (K, 4) float64 ndarray
+    boxes : (K, 4) float64 or int64 ndarray
 
     Raises
     ------
@@ -40,15 +43,17 @@ def as_boxes(boxes):
     --------
     >>> as_boxes([[1, 2, 3, 4]]).tolist()
     [[1.0, 2.0, 3.0, 4.0]]
+    >>> as_boxes([(1.5, 2, 3, 4.9)], dtype=int).tolist()
+    [[1, 2, 3, 4]]
     >>> as_boxes([]).shape
     (0, 4)
     """
     boxes = np.asarray(boxes, dtype=float)
     if boxes.size == 0:
-        return np.zeros((0, 4))
+        return np.zeros((0, 4), dtype)
     if boxes.ndim != 2 or boxes.shape[1] != 4:
         raise ValueError(f"boxes must be (K, 4) rows of x, y, w, h; got shape {boxes.shape}")
-    return boxes
+    return boxes.astype(dtype, copy=False)
 
 
 def _intersections(a, b):

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .boxes import as_boxes
 from .preprocess import BINARIZE_METHODS, binarize, flatten_illumination
 
 __all__ = ["ThresholdView", "threshold_view", "settings_used", "ink_components", "cast_shadow",
@@ -271,7 +272,7 @@ def threshold_view(grey, *, method="fixed", threshold=127, block_size=None, flat
         block_size = None
     visible = digits = None
     if boxes is not None:
-        boxes = np.asarray(boxes, int).reshape(-1, 4)
+        boxes = as_boxes(boxes, dtype=int)
         visible, digits = digits_visible(ink, boxes), len(boxes)
     return ThresholdView(grey, ink, method, level, None if block_size is None else int(block_size),
                          float(ink.mean()), ink_components(ink), visible, digits, bool(flatten))
@@ -349,7 +350,7 @@ def digits_visible(ink, boxes, *, lowest=0.02, margin=0.15, most_around=0.5):
         raise ValueError(f"ink must be a 2-D (M, N) mask, got shape {ink.shape}")
     rows, cols = ink.shape
     count = 0
-    for x, y, w, h in np.asarray(boxes, int).reshape(-1, 4):
+    for x, y, w, h in as_boxes(boxes, dtype=int):
         inside = ink[y:y + h, x:x + w]
         if inside.size == 0 or inside.mean() < lowest:
             continue

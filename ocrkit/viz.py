@@ -3,15 +3,23 @@
 Everything a notebook draws more than once lives here, so that notebooks stay
 short and every figure looks alike (grey colormaps for images, titled axes,
 no ticks on pictures).
+
+Images drawn with OpenCV (boxes, labels, contours) are made by
+:mod:`ocrkit.render` and :mod:`ocrkit.render_steps`; the four the notebooks
+show most (:func:`~ocrkit.render_steps.montage`,
+:func:`~ocrkit.render_steps.draw_removed`,
+:func:`~ocrkit.render_steps.draw_contours` and
+:func:`~ocrkit.render_steps.draw_segmentation`) can be imported from here
+too, so that a notebook takes its pictures and its figures from one module.
 """
 
 import cv2
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .explore import contour_depths
+from .render_steps import draw_contours, draw_removed, draw_segmentation, montage
 
-__all__ = ["use_style", "show_images", "montage"]
+__all__ = ["use_style", "show_images", "montage", "draw_removed"]
 
 
 def use_style():
@@ -26,6 +34,24 @@ def use_style():
         "font.size": 10,
         "svg.hashsalt": "ocrkit",
     })
+
+
+def _shrink(image, max_side):
+    """``image`` at most ``max_side`` pixels on its longer side, area-averaged (display only).
+
+    A 300-dpi page shown small by matplotlib's nearest-pixel resampling loses
+    the thin box outlines and strokes; area averaging keeps them as colour.
+    A bool mask becomes ink coverage, 0 to 1, so that a thin stroke stays a
+    grey line.
+    """
+    image = np.asarray(image)
+    if image.dtype == bool:
+        image = image.astype(np.float32)
+    scale = max_side / max(image.shape[:2])
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
 def show_images(images, titles=None, *, cols=None, size=3.0, cmap="gray", vmin=None,
@@ -61,7 +87,7 @@ def show_images(images, titles=None, *, cols=None, size=3.0, cmap="gray", vmin=N
         ax = axes.ravel()[i]
         image = np.asarray(image)
         if image.dtype == bool and max_side is not None:
-            ax.imshow(_for_display(image, max_side), cmap="gray_r", vmin=0, vmax=1,
+            ax.imshow(_shrink(image, max_side), cmap="gray_r", vmin=0, vmax=1,
                       interpolation="antialiased")
         elif image.dtype == bool:
             image = image.astype(np.uint8)
@@ -78,62 +104,12 @@ def show_images(images, titles=None, *, cols=None, size=3.0, cmap="gray", vmin=N
     return fig
 
 
-def montage(digits, *, cols=10, pad=2, value=0):
-    """Tile a stack of small images into one image.
-
-    Parameters
-    ----------
-    digits : (K, M, N) ndarray
-    cols : int
-        Tiles per row.
-    pad : int
-        Pixels between tiles, filled with ``value``.
-
-    Returns
-    -------
-    tiled : 2-D ndarray
-    """
-    digits = np.asarray(digits)
-    if digits.ndim != 3:
-        raise ValueError(f"digits must be a (K, M, N) stack, got shape {digits.shape}")
-    count, rows, width = digits.shape
-    cols = max(1, min(cols, count))
-    grid_rows = int(np.ceil(count / cols))
-    out = np.full((grid_rows * (rows + pad) + pad, cols * (width + pad) + pad), value,
-                  digits.dtype)
-    for i, digit in enumerate(digits):
-        r, c = divmod(i, cols)
-        top, left = pad + r * (rows + pad), pad + c * (width + pad)
-        out[top:top + rows, left:left + width] = digit
-    return out
-
-
 # Thresholding and segmentation figures (notebooks 01 and 02).
 
 __all__ += ["show_histogram", "show_threshold_view", "draw_contours", "draw_segmentation"]
 
-#: Outlines of ink, and outlines of holes in the ink (:func:`draw_contours`).
-OUTER_COLOUR = (0, 110, 200)
-HOLE_COLOUR = (220, 0, 120)
-#: Boxes of digits by text line, cycled; dropped candidates in red.
-LINE_COLOURS = ((0, 150, 60), (0, 110, 200), (150, 60, 190), (200, 120, 0), (0, 150, 150))
-DROPPED_COLOUR = (220, 30, 30)
-_FONT = cv2.FONT_HERSHEY_SIMPLEX
-
-
-def _for_display(mask, max_side=900):
-    """A bool mask as ink coverage (0-1) at most ``max_side`` pixels wide or tall.
-
-    Display only: matplotlib would otherwise resample a 300-dpi page itself,
-    slowly and dropping thin strokes; area averaging keeps every stroke as grey.
-    """
-    mask = np.asarray(mask, dtype=np.float32)
-    scale = max_side / max(mask.shape)
-    if scale >= 1:
-        return mask
-    size = (max(1, round(mask.shape[1] * scale)), max(1, round(mask.shape[0] * scale)))
-    return cv2.resize(mask, size, interpolation=cv2.INTER_AREA)
-
+#: Longest side, px, of the ink shown by :func:`show_threshold_view`.
+_INK_SIDE = 900
 
 def show_histogram(grey, *, thresholds=None, ax=None, title="Grey levels"):
     """Histogram of a grey image's levels on a log scale, with threshold lines.
@@ -204,7 +180,7 @@ def show_threshold_view(view, *, title=None, size=5.0, note=True):
         gridspec_kw={"width_ratios": [1.1, cols / rows]})
     thresholds = None if view.threshold is None else {view.method: view.threshold}
     show_histogram(view.grey, thresholds=thresholds, ax=left)
-    right.imshow(_for_display(view.ink), cmap="gray_r", vmin=0, vmax=1,
+    right.imshow(_shrink(view.ink, _INK_SIDE), cmap="gray_r", vmin=0, vmax=1,
                  interpolation="antialiased")
     right.set_title(title or view.title)
     # Ticks off but a light frame kept: white paper would otherwise merge
@@ -217,228 +193,6 @@ def show_threshold_view(view, *, title=None, size=5.0, note=True):
         fig.suptitle(view.note())
     fig.tight_layout()
     return fig
-
-
-def draw_contours(mask, contours, hierarchy=None, *, thickness=1):
-    """Draw contours over a pale copy of the ink: outlines blue, holes magenta.
-
-    Parameters
-    ----------
-    mask : (M, N) bool ndarray
-        The ink the contours were found in.
-    contours : sequence of (K, 1, 2) int ndarray
-        From ``cv2.findContours``.
-    hierarchy : (1, len(contours), 4) int ndarray, optional
-        From ``cv2.findContours``; without it every contour is an outline.
-        With ``RETR_TREE``, contours at odd depth are holes.
-    thickness : int
-        Line width in pixels.
-
-    Returns
-    -------
-    canvas : (M, N, 3) uint8 ndarray
-    """
-    mask = np.asarray(mask)
-    if mask.ndim != 2:
-        raise ValueError(f"mask must be a 2-D (M, N) mask, got shape {mask.shape}")
-    canvas = np.full(mask.shape + (3,), 255, np.uint8)
-    canvas[mask.astype(bool)] = 200
-    depth = (contour_depths(hierarchy) if hierarchy is not None
-             else np.zeros(len(contours), int))
-    for i in range(len(contours)):
-        colour = HOLE_COLOUR if depth[i] % 2 else OUTER_COLOUR
-        cv2.drawContours(canvas, contours, i, colour, thickness)
-    return canvas
-
-
-#: Height of the tags' digits, in typical digit heights: reading order, line ids.
-ORDER_TAG = 0.3
-LINE_TAG = 0.36
-
-
-def _text_extent(text, scale, thickness):
-    """Where ``putText`` draws ``text``: (left, top, right, bottom) from its origin, px."""
-    (tw, th), base = cv2.getTextSize(text, _FONT, scale, thickness)
-    margin = 2 * thickness + 2
-    scratch = np.zeros((th + base + 2 * margin, tw + 2 * margin), np.uint8)
-    cv2.putText(scratch, text, (margin, margin + th), _FONT, scale, 255, thickness, cv2.LINE_AA)
-    rows, cols = np.flatnonzero(scratch.any(axis=1)), np.flatnonzero(scratch.any(axis=0))
-    if rows.size == 0:
-        return 0, -th, tw, 0
-    return (int(cols[0]) - margin, int(rows[0]) - margin - th,
-            int(cols[-1]) + 1 - margin, int(rows[-1]) + 1 - margin - th)
-
-
-def _tag_shape(text, height):
-    """How to draw a tag whose digits are ``height`` px tall.
-
-    Returns the font scale, the stroke, the text's origin from the tag's
-    top-left corner, and the tag's (width, height); measured on the text
-    as drawn, so that the digits have that height and sit in the middle.
-    """
-    thickness = max(1, round(height / 8))
-    _, top, _, bottom = _text_extent(text, 1.0, thickness)
-    scale = height / max(bottom - top, 1)
-    left, top, right, bottom = _text_extent(text, scale, thickness)
-    pad = max(2, round(0.2 * height))
-    origin = (pad - left, pad - top)
-    return scale, thickness, origin, (right - left + 2 * pad, bottom - top + 2 * pad)
-
-
-def _covered(rect, taken):
-    """Area of ``rect`` (x0, y0, x1, y1) under the rectangles ``taken`` (K, 4), summed."""
-    if not len(taken):
-        return 0
-    taken = np.asarray(taken)
-    across = np.minimum(rect[2], taken[:, 2]) - np.maximum(rect[0], taken[:, 0])
-    down = np.minimum(rect[3], taken[:, 3]) - np.maximum(rect[1], taken[:, 1])
-    return int((np.clip(across, 0, None) * np.clip(down, 0, None)).sum())
-
-
-def _tag_layout(boxes, line, height, shape, *, order=True, lines=True, avoid=()):
-    """Where :func:`draw_segmentation` puts its tags, none over another or over a digit.
-
-    Each line's id goes left of its first digit; each digit's place in
-    reading order above the box's left corner, or where that would cover a
-    tag or a box, above its right corner, below it, or one tag further
-    out, whichever covers least.  Tags are kept inside the image and a
-    little apart, so that two neighbours' numbers do not run together.
-
-    Parameters
-    ----------
-    boxes : (N, 4) int ndarray
-        ``x, y, w, h`` of the digits, in reading order.
-    line : (N,) int ndarray
-    height : float
-        Typical digit height, px.
-    shape : (rows, cols)
-        Size of the image.
-    avoid : sequence of (x, y, w, h)
-        More boxes not to cover, such as the dropped pieces drawn in red.
-
-    Returns
-    -------
-    tags : list of (text, line, (x0, y0, x1, y1), size)
-        Line ids first, then the digits' places; ``x1`` and ``y1`` excluded;
-        ``size`` is the height of the tag's digits, px.
-    """
-    rows, cols = shape
-    gap = max(1, round(0.04 * height))
-    boxes = [tuple(int(v) for v in box) for box in boxes]
-    digits = [(x, y, x + w, y + h) for x, y, w, h in boxes]
-    digits += [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in avoid]
-    tags, placed = [], []
-
-    def place(text, line_id, size, spots):
-        w, h = _tag_shape(text, size)[3]
-        best = None
-        for left, top in spots:
-            left = int(min(max(left, 0), max(cols - w, 0)))
-            top = int(min(max(top, 0), max(rows - h, 0)))
-            rect = (left, top, left + w, top + h)
-            # Tags keep a gap between them; a tag may touch its own box.
-            cost = (_covered((left - gap, top - gap, left + w + gap, top + h + gap), placed)
-                    + _covered(rect, digits))
-            if best is None or cost < best[0]:
-                best = (cost, rect)
-            if cost == 0:
-                break
-        placed.append(best[1])
-        tags.append((text, int(line_id), best[1], size))
-
-    if lines:
-        for line_id in np.unique(line):
-            x, y, w, h = boxes[int(np.flatnonzero(line == line_id)[0])]
-            text = f"L{int(line_id)}"
-            tw, th = _tag_shape(text, LINE_TAG * height)[3]
-            left = x - 3 * gap - tw
-            place(text, line_id, LINE_TAG * height,
-                  [(left, y + (h - th) // 2), (left, y - th), (left, y + h)])
-    if order:
-        for i, (x, y, w, h) in enumerate(boxes):
-            tw, th = _tag_shape(str(i), ORDER_TAG * height)[3]
-            place(str(i), line[i], ORDER_TAG * height,
-                  [(x, y - th), (x + w - tw, y - th), (x, y + h), (x + w - tw, y + h),
-                   (x, y - 2 * th - gap), (x, y + h + th + gap)])
-    return tags
-
-
-def _draw_tag(canvas, text, rect, height, colour):
-    """Write ``text`` (digits ``height`` px tall) in white on a ``colour`` tag filling ``rect``."""
-    scale, thickness, (dx, dy), _ = _tag_shape(text, height)
-    x0, y0, x1, y1 = rect
-    cv2.rectangle(canvas, (x0, y0), (x1 - 1, y1 - 1), colour, -1)
-    cv2.putText(canvas, text, (x0 + dx, y0 + dy), _FONT, scale, (255, 255, 255), thickness,
-                cv2.LINE_AA)
-
-
-def draw_segmentation(image, segmentation, *, order=True, lines=True, dropped=True):
-    """Draw what segmentation found: digit boxes by line, reading order, dropped ink.
-
-    Parameters
-    ----------
-    image : (M, N) or (M, N, 3) uint8 ndarray, or (M, N) bool ndarray
-        The page, or its ink mask (drawn black on white).
-    segmentation : Segmentation
-        From :func:`ocrkit.segment.segment_digits` on this page.
-    order : bool
-        Tag each box with its place in reading order (0, 1, 2, ...), above
-        the box, or below it where tags would run into each other.
-    lines : bool
-        Write each line's index (``L0``, ``L1``, ...) left of its first digit.
-        No tag covers another tag or a digit's box where there is room, and
-        every tag lies inside the image.
-    dropped : bool
-        Show in red what was not taken for a digit.  On an ink mask the
-        dropped ink itself turns red, and the smaller drops (under two digit
-        heights, specks and pieces) are also boxed so that they show at page
-        scale; on a page image every dropped box is drawn.
-
-    Returns
-    -------
-    canvas : (M, N, 3) uint8 ndarray
-        Line widths and text sizes follow the typical digit height.
-    """
-    image = np.asarray(image)
-    ink = image if image.dtype == bool else None
-    if ink is not None:
-        image = np.where(ink, 0, 255).astype(np.uint8)
-    if image.ndim == 2:
-        canvas = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
-    elif image.ndim == 3 and image.shape[2] >= 3:
-        canvas = image[..., :3].copy()
-    else:
-        raise ValueError(f"image must be (M, N) or (M, N, 3), got shape {image.shape}")
-    boxes = np.asarray(segmentation.boxes, int).reshape(-1, 4)
-    height = segmentation.digit_height or (float(np.median(boxes[:, 3])) if len(boxes) else 20.0)
-    thickness = max(1, round(height / 20))
-    drawn = []  # the dropped boxes drawn, which tags should not cover
-    if dropped and segmentation.dropped:
-        if ink is not None:
-            # Ink inside a dropped box but not inside a digit's box: a page
-            # border's box can span the whole page, digits included.
-            where = np.zeros(ink.shape, bool)
-            for (x, y, w, h), _ in segmentation.dropped:
-                where[y:y + h, x:x + w] = True
-            for x, y, w, h in boxes:
-                where[y:y + h, x:x + w] = False
-            canvas[where & ink] = DROPPED_COLOUR
-        for (x, y, w, h), _ in segmentation.dropped:
-            if ink is not None and max(w, h) >= 2 * height:
-                continue
-            cv2.rectangle(canvas, (int(x), int(y)), (int(x + w - 1), int(y + h - 1)),
-                          DROPPED_COLOUR, max(1, thickness // 2))
-            if max(w, h) < 2 * height:
-                drawn.append((x, y, w, h))
-    for i, (x, y, w, h) in enumerate(boxes):
-        colour = LINE_COLOURS[int(segmentation.line[i]) % len(LINE_COLOURS)]
-        cv2.rectangle(canvas, (int(x), int(y)), (int(x + w - 1), int(y + h - 1)), colour,
-                      thickness)
-    line = np.asarray(segmentation.line, int)
-    for text, line_id, rect, size in _tag_layout(boxes, line, height, canvas.shape[:2],
-                                                 order=order, lines=lines, avoid=drawn):
-        _draw_tag(canvas, text, rect, size, LINE_COLOURS[line_id % len(LINE_COLOURS)])
-    return canvas
 
 
 # Gradient, HOG and evaluation figures (notebooks 03 to 05).
@@ -735,44 +489,6 @@ def show_confusion(matrix, *, ax=None, title="Confusion matrix"):
     return fig
 
 
-def draw_removed(ink, kept, *, ring=0.01):
-    """Show what a clean-up removed: kept ink black, removed ink red and ringed.
-
-    Parameters
-    ----------
-    ink : (M, N) bool ndarray
-        Ink before the clean-up.
-    kept : (M, N) bool ndarray
-        Ink after it (:func:`ocrkit.preprocess.remove_specks`).
-    ring : float
-        Radius of the ring drawn around each removed piece, as a fraction of
-        the shorter image side, so that one-pixel specks show at any size.
-
-    Returns
-    -------
-    canvas : (M, N, 3) uint8 ndarray
-    """
-    ink, kept = np.asarray(ink, bool), np.asarray(kept, bool)
-    if ink.shape != kept.shape or ink.ndim != 2:
-        raise ValueError(f"ink and kept must be 2-D masks of one shape, got {ink.shape} "
-                         f"and {kept.shape}")
-    canvas = np.full(ink.shape + (3,), 255, np.uint8)
-    canvas[kept] = 0
-    removed = ink & ~kept
-    canvas[removed] = DROPPED_COLOUR
-    count, _, stats, centres = cv2.connectedComponentsWithStats(removed.astype(np.uint8),
-                                                                connectivity=8)
-    radius = max(3, round(ring * min(ink.shape)))
-    for i in range(1, count):
-        size = max(stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT])
-        centre = tuple(int(round(c)) for c in centres[i])
-        cv2.circle(canvas, centre, radius + size // 2, DROPPED_COLOUR, max(1, radius // 4))
-    return canvas
-
-
-__all__ += ["draw_removed"]
-
-
 # Parameter sweeps (notebook 05).
 
 __all__ += ["plot_sweep"]
@@ -831,19 +547,6 @@ def plot_sweep(values, curves, *, xlabel, ylabel="validation accuracy", logx=Fal
 # Reading a page, and correcting it (notebooks 06 and 07).
 
 __all__ += ["show_page", "show_reading", "show_page_digits"]
-
-
-def _shrink(image, max_side):
-    """``image`` at most ``max_side`` pixels on its longer side, area-averaged (display only).
-
-    A 300-dpi page shown small by matplotlib's nearest-pixel resampling loses
-    the thin box outlines and strokes; area averaging keeps them as colour.
-    """
-    scale = max_side / max(image.shape[:2])
-    if scale >= 1:
-        return image
-    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
 def show_page(image, *, title=None, size=6.0, max_side=1000):

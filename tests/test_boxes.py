@@ -32,3 +32,14 @@ def test_a_box_without_area_has_a_coverage_not_nan():
 def test_boxes_of_the_wrong_shape_are_refused(boxes):
     with pytest.raises(ValueError, match=r"\(K, 4\) rows of x, y, w, h"):
         as_boxes(boxes)
+
+
+def test_int_boxes_are_whole_pixels_and_checked_alike():
+    boxes = as_boxes([(10.9, 20.2, 30.5, 40.0), (0, 0, 1, 1)], dtype=int)
+    assert boxes.dtype.kind == "i" and boxes.tolist() == [[10, 20, 30, 40], [0, 0, 1, 1]]
+    # Ready to slice with: the first box's pixels are 30 by 40.
+    assert np.zeros((100, 100))[boxes[0, 1]:boxes[0, 1] + boxes[0, 3],
+                                boxes[0, 0]:boxes[0, 0] + boxes[0, 2]].shape == (40, 30)
+    assert as_boxes((), dtype=int).shape == (0, 4) and as_boxes((), dtype=int).dtype.kind == "i"
+    with pytest.raises(ValueError, match=r"\(K, 4\) rows of x, y, w, h"):
+        as_boxes([1, 2, 3, 4], dtype=int)

@@ -116,12 +116,34 @@ def test_template_refuses_bad_options(options, message):
         template_layout(**options)
 
 
-def test_save_template_pdf_is_a4_and_png_round_trips(tmp_path):
+@pytest.mark.parametrize("dpi", [100, 300])
+def test_save_template_pdf_is_one_a4_page_of_the_template(tmp_path, dpi):
+    import io
+
+    from PIL import Image, PdfParser
+
+    page, layout = make_template(dpi=dpi)
+    path = save_template(tmp_path / "sheet.pdf", page, dpi=dpi)
+    pdf = PdfParser.PdfParser(str(path))
+    try:
+        assert len(pdf.pages) == 1
+        sheet = pdf.read_indirect(pdf.pages[0])
+        # The page is the image's size at its dpi, in points: A4 to the pixel's rounding.
+        width, height = layout.size
+        box = [float(v) for v in sheet[b"MediaBox"]]
+        assert box == pytest.approx([0, 0, width * 72 / dpi, height * 72 / dpi], abs=0.01)
+        assert box[2:] == pytest.approx([595.3, 841.9], abs=0.5)
+        # Its one picture is the template, every pixel within a grey level.
+        (picture,) = sheet[b"Resources"][b"XObject"].values()
+        embedded = np.asarray(Image.open(io.BytesIO(pdf.read_indirect(picture).buf)))
+    finally:
+        pdf.close()
+    assert embedded.shape == page.shape
+    assert np.abs(embedded.astype(int) - page).max() <= 1
+
+
+def test_save_template_png_round_trips_and_other_formats_are_refused(tmp_path):
     page, _ = make_template(dpi=100)
-    pdf = save_template(tmp_path / "sheet.pdf", page, dpi=100).read_bytes()
-    assert pdf.startswith(b"%PDF")
-    box = [float(v) for v in pdf.split(b"/MediaBox [")[1].split(b"]")[0].split()]
-    assert box[2:] == pytest.approx([595.3, 841.9], abs=0.5)  # A4 in points
     png = save_template(tmp_path / "sheet.png", page)
     assert np.array_equal(read_image(png), page)
     with pytest.raises(ValueError, match=".pdf or .png"):
@@ -295,6 +317,24 @@ def test_overlay_colours_each_row(free_form_scan):
     for row in (0, 5):
         x, y, w, h = sheet.boxes[sheet.rows == row][3]
         assert tuple(overlay[y + h // 2, x]) == ROW_COLOURS[row]
+
+
+def test_overlay_notes_end_left_of_their_row():
+    from ocrkit.sheets.overlay import PROBLEM, ROW_COLOURS, draw_sheet_overlay
+
+    page = np.full((200, 400), 255, np.uint8)
+    boxes = [(200, 30, 30, 40), (240, 30, 30, 40), (200, 120, 30, 40)]
+    overlay = draw_sheet_overlay(page, boxes, [-1, -1, -1], [0, 0, 1],
+                                 row_notes={0: "row 1: 2", 1: "row 2: 1"}, bad_rows={1})
+    for (x, y, _, h), colour in [(boxes[0], ROW_COLOURS[0]), (boxes[2], PROBLEM)]:
+        band = (overlay[y - 10:y + h + 10] == colour).all(axis=-1)
+        note = band[:, :x - 1]
+        assert note.any()
+        # The note's band, a large red one for a bad row, stops two strokes
+        # (here two pixels) short of the row's first box, whose left edge
+        # is the box's own outline.
+        assert np.flatnonzero(note.any(axis=0))[-1] == x - 3
+        assert tuple(overlay[y + h // 2, x + 1]) == (255, 255, 255)
 
 
 def test_bad_arguments(tmp_path, template_300):

@@ -3,7 +3,8 @@
 import cv2
 import numpy as np
 
-from ..render import _as_rgb
+from ..boxes import as_boxes
+from ..render import as_rgb, draw_box, draw_label, label_size
 
 __all__ = ["ROW_COLOURS", "draw_sheet_overlay"]
 
@@ -12,22 +13,6 @@ ROW_COLOURS = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (14
                (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
 PROBLEM = (230, 0, 0)
 EMPTY = (255, 150, 0)
-_FONT = cv2.FONT_HERSHEY_SIMPLEX
-
-
-def _text(canvas, text, x, y, height, colour, thickness, *, background=None):
-    """Text whose top-left is at (x, y), ``height`` px tall, on an optional band."""
-    (_, th), _ = cv2.getTextSize("0", _FONT, 1.0, thickness)
-    scale = height / max(th, 1)
-    (tw, th), base = cv2.getTextSize(text, _FONT, scale, thickness)
-    pad = thickness + 1
-    # Keep the text on the canvas.
-    x = int(min(max(0, x), canvas.shape[1] - tw - 2 * pad))
-    y = int(min(max(0, y), canvas.shape[0] - th - base - 2 * pad))
-    if background is not None:
-        cv2.rectangle(canvas, (x, y), (x + tw + 2 * pad, y + th + base + 2 * pad), background, -1)
-        x, y = x + pad, y + pad
-    cv2.putText(canvas, text, (x, y + th), _FONT, scale, colour, thickness, cv2.LINE_AA)
 
 
 def draw_sheet_overlay(image, boxes, labels, rows, *, empty=(), stray=(), row_notes=None,
@@ -57,37 +42,38 @@ def draw_sheet_overlay(image, boxes, labels, rows, *, empty=(), stray=(), row_no
     -------
     overlay : (M, N, 3) uint8 ndarray
     """
-    canvas = _as_rgb(image)
-    boxes = np.asarray(boxes, int).reshape(-1, 4)
-    empty = np.asarray(empty, int).reshape(-1, 4)
-    stray = np.asarray(stray, int).reshape(-1, 4)
+    canvas = as_rgb(image)
+    boxes = as_boxes(boxes, dtype=int)
+    empty = as_boxes(empty, dtype=int)
+    stray = as_boxes(stray, dtype=int)
     sizes = np.concatenate([boxes[:, 3], empty[:, 3]])
     height = float(np.median(sizes)) if sizes.size else 0.02 * canvas.shape[0]
     thickness = max(1, round(height / 30))
     text_height = max(8, round(0.3 * height))
     rows = np.asarray(rows, int)
-    for (x, y, w, h), label, row in zip(boxes, labels, rows):
+    for box, label, row in zip(boxes, labels, rows):
         colour = ROW_COLOURS[row % len(ROW_COLOURS)]
-        cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), colour, thickness)
+        draw_box(canvas, box, colour, thickness)
         text = "?" if label < 0 else str(int(label))
-        _text(canvas, text, x, y - text_height - 3 * thickness, text_height, (255, 255, 255),
-              thickness, background=colour)
+        draw_label(canvas, text, (box[0], box[1] - text_height - 3 * thickness),
+                   height=text_height, thickness=thickness, background=colour)
     for x, y, w, h in empty:
-        cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), EMPTY, thickness)
+        draw_box(canvas, (x, y, w, h), EMPTY, thickness)
         cv2.line(canvas, (x, y), (x + w - 1, y + h - 1), EMPTY, thickness)
         cv2.line(canvas, (x, y + h - 1), (x + w - 1, y), EMPTY, thickness)
     for x, y, w, h in stray:
-        cv2.rectangle(canvas, (x, y), (x + w - 1, y + h - 1), PROBLEM, 2 * thickness)
-        _text(canvas, "stray ink", x, y + h + 2 * thickness, text_height, PROBLEM, thickness)
+        draw_box(canvas, (x, y, w, h), PROBLEM, 2 * thickness)
+        draw_label(canvas, "stray ink", (x, y + h + 2 * thickness), height=text_height,
+                   colour=PROBLEM, thickness=thickness)
     for row, note in (row_notes or {}).items():
         members = boxes[rows == row]
         if len(members) == 0:
             continue
-        first = members[np.argmin(members[:, 0])]
+        x, y, _, h = members[np.argmin(members[:, 0])]
         bad = row in bad_rows
-        colour = PROBLEM if bad else ROW_COLOURS[row % len(ROW_COLOURS)]
-        (tw, _), _ = cv2.getTextSize(note, _FONT, text_height / 22, thickness)
-        _text(canvas, note, first[0] - tw - 4 * thickness, first[1] + first[3] / 2 - text_height,
-              text_height * (1.4 if bad else 1.0), (255, 255, 255), thickness + bad,
-              background=colour)
+        style = {"height": text_height * (1.4 if bad else 1.0), "thickness": thickness + bad}
+        # Left of the row's first box, two strokes clear of it.
+        width, _ = label_size(note, **style)
+        draw_label(canvas, note, (x - 2 * thickness - width, y + h / 2 - text_height),
+                   background=PROBLEM if bad else ROW_COLOURS[row % len(ROW_COLOURS)], **style)
     return canvas

@@ -23,6 +23,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..render import draw_box, put_text, text_size
+
 __all__ = [
     "CORNER_NAMES",
     "MAX_REPEATS",
@@ -55,7 +57,6 @@ MAX_REPEATS = 12
 ROW_TAG_BASE = 960
 #: Names of the corners, in the order of the corner markers' ids.
 CORNER_NAMES = ("top-left", "top-right", "bottom-right", "bottom-left")
-_FONT = cv2.FONT_HERSHEY_SIMPLEX
 _DICT = cv2.aruco.DICT_4X4_1000
 
 
@@ -229,18 +230,16 @@ def _put_marker(page, marker_id, x, y, side):
 
 
 def _text_lines(text, height, max_width, thickness):
-    """Font scale for text ``height`` px tall, and ``text`` wrapped to ``max_width``."""
-    (_, h), _ = cv2.getTextSize("0", _FONT, 1.0, thickness)
-    scale = height / h
+    """``text`` wrapped to lines at most ``max_width`` px wide, written ``height`` px tall."""
     lines, current = [], ""
     for word in text.split():
         trial = f"{current} {word}".strip()
-        if current and cv2.getTextSize(trial, _FONT, scale, thickness)[0][0] > max_width:
+        if current and text_size(trial, height=height, thickness=thickness)[0][0] > max_width:
             lines.append(current)
             current = word
         else:
             current = trial
-    return scale, [*lines, current]
+    return [*lines, current]
 
 
 def _draw_title(page, layout):
@@ -259,10 +258,9 @@ def _draw_title(page, layout):
     y = y0
     for text, height_mm, weight in blocks:
         thickness = max(1, int(round(weight * 0.12 * height_mm * px / 3)))
-        scale, lines = _text_lines(text, height_mm * px, x1 - x0, thickness)
-        for line in lines:
+        for line in _text_lines(text, height_mm * px, x1 - x0, thickness):
             y += height_mm * px
-            cv2.putText(page, line, (int(x0), int(y)), _FONT, scale, 0, thickness, cv2.LINE_AA)
+            put_text(page, line, (x0, y), height=height_mm * px, colour=0, thickness=thickness)
             y += 0.6 * height_mm * px
 
 
@@ -297,26 +295,21 @@ def make_template(*, digits="1234567890", repeats=10, dpi=300):
     for marker_id, corners in zip(layout.marker_ids, layout.markers):
         x, y = corners[0].astype(int)
         _put_marker(page, marker_id, x, y, int(corners[1, 0] - corners[0, 0]) + 1)
-    lw = layout.line_width
-    for x, y, w, h in layout.cells.reshape(-1, 4):
-        # Drawn inside the box, so that (x, y, w, h) is the outline's outer edge.
-        cv2.rectangle(page, (int(x + lw // 2), int(y + lw // 2)),
-                      (int(x + w - 1 - lw // 2), int(y + h - 1 - lw // 2)), LINE_GREY, lw)
+    for cell in layout.cells.reshape(-1, 4):
+        # Inside the box, so that (x, y, w, h) is the outline's outer edge.
+        draw_box(page, cell, LINE_GREY, layout.line_width, inside=True)
     for digit, (x, y, w, h), (tx, ty, side, _) in zip(layout.digits, layout.row_labels,
                                                       layout.row_tags):
         thickness = max(1, int(round(h / 9)))
-        (tw, th), _ = cv2.getTextSize(digit, _FONT, 1.0, thickness)
-        scale = h / th
-        (tw, th), _ = cv2.getTextSize(digit, _FONT, scale, thickness)
-        cv2.putText(page, digit, (int(x + (w - tw) / 2), int(y + h)), _FONT, scale, 0,
-                    thickness, cv2.LINE_AA)
+        (tw, _), _ = text_size(digit, height=h, thickness=thickness)
+        put_text(page, digit, (x + (w - tw) / 2, y + h), height=h, colour=0, thickness=thickness)
         _put_marker(page, ROW_TAG_BASE + int(digit), tx, ty, side)
     _draw_title(page, layout)
     return page, layout
 
 
 def save_template(path, image, *, dpi=300):
-    """Write a template as PDF (A4, the image filling the page) or PNG.
+    """Write a template as PDF (one page, the image filling it) or PNG.
 
     Parameters
     ----------
@@ -325,7 +318,9 @@ def save_template(path, image, *, dpi=300):
     image : (H, W) uint8 ndarray
         From :func:`make_template`.
     dpi : float
-        The dpi the image was drawn at; sets the PDF page size.
+        The dpi the image was drawn at; sets the PDF page size, so that the
+        page of :func:`make_template` prints as A4 (``W / dpi`` by ``H / dpi``
+        inches).
 
     Returns
     -------
@@ -343,16 +338,10 @@ def save_template(path, image, *, dpi=300):
 
         write_image(path, image)
         return path
-    # The Figure API, not pyplot: no global state, no GUI backend.
-    from matplotlib.backends.backend_pdf import FigureCanvasPdf
-    from matplotlib.figure import Figure
+    from PIL import Image
 
-    height, width = image.shape
-    fig = Figure(figsize=(width / dpi, height / dpi))
-    FigureCanvasPdf(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    # 'none' embeds the pixels as they are; the PDF viewer scales them.
-    ax.imshow(image, cmap="gray", vmin=0, vmax=255, interpolation="none", aspect="auto")
-    fig.savefig(path, format="pdf", dpi=dpi)
+    # Pillow stores a grey page as JPEG; at quality 100 every pixel stays
+    # within one grey level of the template, so the printed lines and markers
+    # are as drawn.
+    Image.fromarray(image).save(path, "PDF", resolution=float(dpi), quality=100)
     return path
