@@ -87,7 +87,7 @@ def make_page(path, *, page="A4", dpi=300, n_lines=12, digits=(8, 9), seed=7):
     layout = lines_layout(text, digit_height_mm=6.0, page=page, seed=seed)
     image, truth = render_page(layout, writer="a", condition="scan", seed=seed, dpi=dpi,
                                name=Path(path).name)
-    image_path, _ = save_page(path, image, truth)
+    image_path, _ = save_page(image, truth, path)
     return image_path, truth
 
 

@@ -18,7 +18,9 @@ from .errors import (  # noqa: E402
     ImageTooLargeError,
     ImageWriteError,
     ModelFileError,
+    NotTrainedError,
     OcrkitError,
+    OptionError,
     SheetError,
 )
 
@@ -32,6 +34,8 @@ __all__ = [
     "DataFileError",
     "ModelFileError",
     "SheetError",
+    "OptionError",
+    "NotTrainedError",
 ]
 
 
@@ -43,3 +47,7 @@ def __getattr__(name):
 
         return read_page
     raise AttributeError(f"module 'ocrkit' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"read_page"})

@@ -18,6 +18,7 @@ are not in opencv-python 5.x (they moved to opencv-contrib).
 import numpy as np
 
 from .classifiers import CLASSIFIERS, nearest_neighbours
+from .errors import NotTrainedError, OptionError
 from .features import FeatureSettings, extract_features
 from .normalize import normalize_digits
 
@@ -31,9 +32,10 @@ UNKNOWN = -1
 
 def _check_labels(n_vectors, labels):
     if n_vectors != len(labels):
-        raise ValueError(f"{n_vectors} digits but {len(labels)} labels")
+        raise OptionError(f"labels: {n_vectors} digits but {len(labels)} labels; give one label "
+                          "per digit")
     if len(np.unique(labels)) < 2:
-        raise ValueError("training needs digits of at least two different labels")
+        raise OptionError("labels: training needs digits of at least two different labels")
 
 
 class DigitClassifier:
@@ -61,6 +63,13 @@ class DigitClassifier:
         The kind, with its parameters (:attr:`params`).
     arrays : dict of str to ndarray
         What training learnt; empty until :meth:`fit`.
+    trained_on : dict
+        What it was trained on (JSON-able), kept in model files.
+
+    Raises
+    ------
+    OptionError
+        If `kind` is not a known kind or a parameter is not one of its own.
 
     Examples
     --------
@@ -73,8 +82,8 @@ class DigitClassifier:
 
     def __init__(self, kind="svm", *, features=None, reject_below=None, **params):
         if kind not in CLASSIFIERS:
-            choices = ", ".join(CLASSIFIERS)
-            raise ValueError(f"unknown classifier {kind!r}; choose one of {choices}")
+            choices = ", ".join(repr(name) for name in CLASSIFIERS)
+            raise OptionError(f"kind: unknown classifier {kind!r}; choose one of {choices}")
         self.kind = kind
         self.classifier = CLASSIFIERS[kind](**params)
         self.features = features or FeatureSettings()
@@ -91,23 +100,64 @@ class DigitClassifier:
     # ------------------------------------------------------------------ fit
     @property
     def is_fitted(self):
+        """Whether the classifier has been trained (or loaded from a model file)."""
         return bool(self.arrays)
 
     def fit(self, digits, labels, *, sample_weight=None, trained_on=None):
-        """Train on (N, 28, 28) normalised digits with labels 0-9.
+        """Train on normalised digits.
 
-        ``trained_on`` is a JSON-able description kept in saved model files.
+        Parameters
+        ----------
+        digits : (N, 28, 28) uint8 ndarray
+            White on black, normalised like MNIST.
+        labels : (N,) int array_like
+            Their labels 0-9, at least two different ones.
+        sample_weight : (N,) float ndarray, optional
+            How much each digit counts.
+        trained_on : dict, optional
+            A JSON-able description kept in saved model files;
+            ``{'samples': N}`` by default.
+
+        Returns
+        -------
+        self : DigitClassifier
+
+        Raises
+        ------
+        OptionError
+            If there are not as many labels as digits, or fewer than two
+            different labels.
         """
         digits = np.asarray(digits)
         labels = np.asarray(labels).astype(np.int64).ravel()
         _check_labels(len(digits), labels)
-        vectors = extract_features(digits, self.features)
+        vectors = extract_features(digits, settings=self.features)
         self.fit_features(vectors, labels, sample_weight=sample_weight)
         self.trained_on = dict(trained_on or {"samples": int(len(labels))})
         return self
 
     def fit_features(self, vectors, labels, *, sample_weight=None):
-        """Train on precomputed feature vectors (N, D)."""
+        """Train on feature vectors already computed with :attr:`features`.
+
+        Parameters
+        ----------
+        vectors : (N, D) float ndarray
+            From :func:`~ocrkit.features.extract_features`.
+        labels : (N,) int array_like
+            At least two different labels.
+        sample_weight : (N,) float ndarray, optional
+            How much each vector counts.
+
+        Returns
+        -------
+        self : DigitClassifier
+
+        Raises
+        ------
+        OptionError
+            If there are not as many labels as vectors, or fewer than two
+            different labels.
+        """
         vectors = np.ascontiguousarray(vectors, dtype=np.float64)
         labels = np.asarray(labels).astype(np.int64)
         _check_labels(len(vectors), labels)
@@ -115,14 +165,20 @@ class DigitClassifier:
         return self.prepare()
 
     def prepare(self):
-        """Precompute what prediction reuses (float64 copies, norms); returns self."""
+        """Precompute what prediction reuses (float64 copies, norms).
+
+        Returns
+        -------
+        self : DigitClassifier
+        """
         self.classifier.prepare(self.arrays)
         return self
 
     # -------------------------------------------------------------- predict
     def _check_fitted(self):
         if not self.is_fitted:
-            raise ValueError("this classifier is not trained yet; call fit() or load a model")
+            raise NotTrainedError("this classifier is not trained yet; call fit() or load a model "
+                                  "(ocrkit.models.load_model)")
 
     def scores(self, vectors, *, chunk=2000):
         """Labels, confidences and (for KNN) nearest distances of feature vectors.
@@ -142,11 +198,18 @@ class DigitClassifier:
             In [0, 1].
         nearest : (N,) float ndarray
             Distance to the nearest training vector ('knn'), else NaN.
+
+        Raises
+        ------
+        NotTrainedError
+            If the classifier is not trained.
+        OptionError
+            If `vectors` is not (N, D).
         """
         self._check_fitted()
         vectors = np.ascontiguousarray(vectors, dtype=np.float64)
         if vectors.ndim != 2:
-            raise ValueError(f"feature vectors must be (N, D), got {vectors.shape}")
+            raise OptionError(f"vectors: feature vectors must be (N, D), got shape {vectors.shape}")
         outputs = [self.classifier.scores(self.arrays, vectors[i:i + chunk])
                    for i in range(0, len(vectors), chunk)]
         if not outputs:
@@ -171,7 +234,7 @@ class DigitClassifier:
         confidence : (N,) float ndarray
             In [0, 1].
         """
-        guesses, confidence, _ = self.scores(extract_features(digits, self.features))
+        guesses, confidence, _ = self.scores(extract_features(digits, settings=self.features))
         labels = np.where(confidence >= self.reject_below, guesses, UNKNOWN)
         return guesses, labels, confidence
 
@@ -203,17 +266,31 @@ class DigitClassifier:
         Parameters
         ----------
         digits : (N, 28, 28) uint8 ndarray
+            Normalised digits.
 
         Returns
         -------
         labels : (N,) int ndarray
+            The best label, or :data:`UNKNOWN` where the confidence is below
+            :attr:`reject_below`.
         confidence : (N,) float ndarray
+            In [0, 1].
         """
         _, labels, confidence = self.read(digits)
         return labels, confidence
 
     def predict(self, digits):
-        """Best label of each digit, never rejected: (N,) int ndarray."""
+        """Best label of each digit, never rejected.
+
+        Parameters
+        ----------
+        digits : (N, 28, 28) uint8 ndarray
+            Normalised digits.
+
+        Returns
+        -------
+        labels : (N,) int ndarray
+        """
         return self.read(digits)[0]
 
     def __repr__(self):

@@ -1,13 +1,15 @@
 """The ``ocrkit`` command line.
 
     ocrkit read IMAGE... [--model M] [--out DIR] [--json]
-    ocrkit train [--mnist] [--classifier svm|knn|linear] [--features hog|pixels] --out MODEL
+    ocrkit train [--mnist] [--classifier svm|knn|linear] [--features hog|pixels] [--n-mnist N]
+                 --out MODEL
     ocrkit train --sheet IMAGE [--sheet IMAGE...] [--order 1234567890] [--mnist] --out MODEL
     ocrkit template --out sheet.pdf [--digits 1234567890] [--repeats 10]
     ocrkit --version
 
 Every problem with what the user gave (a missing or damaged image, a bad model
-file) is reported as one line naming the file, with exit status 2.
+file, an option out of range) is reported as one line naming the file or the
+option, with exit status 2.
 """
 
 import argparse
@@ -66,10 +68,13 @@ def _build_parser():
     train.add_argument("--mnist", action="store_true",
                        help="train on MNIST's 60,000 training digits (the default source; "
                             "with --sheet, add them to the sheets)")
-    train.add_argument("--classifier", default="svm", choices=list(CLASSIFIERS))
-    train.add_argument("--features", default="hog", choices=["hog", "pixels"])
-    train.add_argument("--n-train", type=int, metavar="N",
-                       help="use a class-balanced subset of N MNIST digits (faster)")
+    train.add_argument("--classifier", default="svm", choices=list(CLASSIFIERS),
+                       help="the kind of classifier (default: svm)")
+    train.add_argument("--features", default="hog", choices=["hog", "pixels"],
+                       help="what the classifier sees of a digit (default: hog)")
+    # --n-train is the name ocrkit 0.1 gave it.
+    train.add_argument("--n-mnist", "--n-train", dest="n_mnist", type=int, metavar="N",
+                       help="use a class-balanced subset of N MNIST training digits (faster)")
     train.add_argument("--out", metavar="MODEL", required=True, help="model file to write (.npz)")
     train.add_argument("--sheet", action="append", metavar="IMAGE",
                        help="a scan or photo of a sheet of your handwriting (a filled-in "
@@ -198,11 +203,11 @@ def _cmd_train_sheets(args, features):
     sheets = _load_sheets(args, out)
     if sheets is None:
         return EXIT_BAD_INPUT
-    options = {"mnist": args.mnist, "classifier": args.classifier, "features": features}
+    options = {"mnist": args.mnist, "kind": args.classifier, "features": features}
     try:
         if args.folds:
-            # Each fold trains a classifier: a smaller MNIST keeps this to a minute.
-            n_check = min(args.n_train or 60000, 5000)
+            # Each fold trains a classifier: a smaller MNIST keeps the check short.
+            n_check = min(args.n_mnist or 60000, 5000)
             n = sum(len(s) for s in sheets)
             check = sheet_cross_validation(sheets, folds=min(args.folds, n), n_mnist=n_check,
                                            **options)
@@ -212,7 +217,7 @@ def _cmd_train_sheets(args, features):
                 text += (f"; trained on MNIST alone ({n_check} digits): "
                          f"{check['mnist_only']:.1%}")
             print(text)
-        model = train_with_sheets(sheets, n_mnist=args.n_train, **options)
+        model = train_with_sheets(sheets, n_mnist=args.n_mnist, **options)
     except ValueError as exc:
         print(f"ocrkit: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -253,7 +258,7 @@ def _cmd_train(args):
         print("ocrkit: error: --order and --repeats describe a --sheet; give one",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-    model = train_mnist_model(args.classifier, features=features, n_train=args.n_train)
+    model = train_mnist_model(args.classifier, features=features, n_mnist=args.n_mnist)
     out = Path(args.out)
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True)
@@ -263,7 +268,19 @@ def _cmd_train(args):
 
 
 def main(argv=None):
-    """Entry point of the ``ocrkit`` command; returns the exit status."""
+    """Entry point of the ``ocrkit`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 (:data:`EXIT_BAD_INPUT`) for a bad file or option,
+        130 when interrupted.
+    """
     parser = _build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

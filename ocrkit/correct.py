@@ -6,21 +6,15 @@ knows the right answers: each digit they correct becomes a labelled training
 sample in their own hand, and a classifier retrained with those samples reads
 the digits they did *not* correct better too.
 
-Scoring a reading against a page's ground truth (a JSON file in the schema of
-``ocrkit read --json``, next to each bundled page).  The truth and the scores
-are :class:`ocrkit.truth.PageTruth` and :func:`ocrkit.evaluate.score_page`;
-these are their dict forms, as the notebooks print them:
+A page's ground truth (a JSON file in the schema of ``ocrkit read --json``,
+next to each bundled page) is a :class:`ocrkit.truth.PageTruth`, and a reading
+is scored against it by :func:`ocrkit.evaluate.score_page`.  Here the truth
+helps to correct:
 
-:func:`load_truth`
-    the truth of a page, checked, as a dict.
-:func:`match_boxes` and :func:`true_labels`
-    which found box is which true digit: boxes are paired one to one, highest
-    intersection over union first, if it is at least 0.5.
-:func:`score_page`
-    recall and precision of the boxes, and the share of digits read right.
-
-Correcting:
-
+:func:`true_labels`
+    the true label of each digit a reading found: boxes are paired one to
+    one, highest intersection over union first, if it is at least 0.5
+    (:func:`ocrkit.evaluate.match_boxes`).
 :func:`review_order`
     the digits to show the learner first: those the classifier rejected, then
     the least confident.
@@ -39,71 +33,52 @@ Correcting:
     the three steps after a learner's corrections: collect them, retrain, and
     read the page again, with what now reads differently.
 
-Every number these functions return is a plain Python ``int`` or ``float``.
+The functions that take a truth take it first, as every scoring function
+does: ``true_labels(truth, reading)``.  Every number they return is a plain
+Python ``int`` or ``float``.
 """
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .classify import UNKNOWN
+from .errors import OptionError
 from .evaluate import IOU_MATCH, match_boxes
-from .evaluate import score_page as _score_page
 from .truth import PageTruth, _page_truth
 
 __all__ = [
-    "IOU_MATCH",
     "Corrections",
+    "changed_digits",
     "collect_corrections",
     "corrections_from_choices",
     "corrections_from_truth",
-    "load_truth",
-    "match_boxes",
     "retrain",
-    "review_order",
-    "score_page",
-    "true_labels",
-    "changed_digits",
     "retrain_and_reread",
+    "review_order",
+    "true_labels",
 ]
 
 
-def load_truth(path):
-    """Read a page's ground truth, checked, as a dict.
-
-    Parameters
-    ----------
-    path : str or Path
-        The truth's ``.json`` file, or the page image next to it (the same
-        name with ``.json``).
-
-    Returns
-    -------
-    truth : dict
-        ``image``, ``size``, ``digits`` (a list of ``{"box": [x, y, w, h],
-        "label": int, "confidence": 1.0, "line": int, "number": int}``) and
-        ``lines`` (the text of each line): the
-        :meth:`ocrkit.truth.PageTruth.to_json` of
-        :meth:`ocrkit.truth.PageTruth.load`.
-
-    Raises
-    ------
-    DataFileError
-        If there is no truth file, or it is not a page's truth (the message
-        names the file, the digit and the problem).
-    """
-    return PageTruth.load(path).to_json()
+def _truth_first(truth, reading, function):
+    """``(PageTruth, reading)``; a reading given first, as ocrkit 0.1 took it, with a warning."""
+    if not isinstance(truth, PageTruth | dict) and isinstance(reading, PageTruth | dict):
+        warnings.warn(f"{function}() takes the truth first: {function}(truth, reading, ...)",
+                      DeprecationWarning, stacklevel=3)
+        truth, reading = reading, truth
+    return _page_truth(truth), reading
 
 
-def true_labels(reading, truth, *, threshold=IOU_MATCH):
+def true_labels(truth, reading, *, threshold=IOU_MATCH):
     """The true label of each digit a reading found.
 
     Parameters
     ----------
+    truth : PageTruth or dict
+        From :meth:`ocrkit.truth.PageTruth.load`, or a truth's JSON dict.
     reading : PageReading
         From :func:`ocrkit.pipeline.read_page` (anything with ``boxes``).
-    truth : dict or PageTruth
-        From :func:`load_truth`.
     threshold : float
         Smallest intersection over union of a found and a true box.
 
@@ -112,56 +87,24 @@ def true_labels(reading, truth, *, threshold=IOU_MATCH):
     labels : (K,) int ndarray
         One per found box; -1 for a box that is no true digit (or a true
         digit without a label).
+
+    Raises
+    ------
+    OptionError
+        If `truth` is not a page's truth.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> truth = {"digits": [{"box": [0, 0, 10, 10], "label": 4}]}
+    >>> true_labels(truth, SimpleNamespace(boxes=[[50, 0, 10, 10], [1, 0, 10, 10]])).tolist()
+    [-1, 4]
     """
-    truth = _page_truth(truth)
+    truth, reading = _truth_first(truth, reading, "true_labels")
     labels = np.full(len(reading.boxes), UNKNOWN, dtype=int)
     for t, f in match_boxes(truth.boxes, reading.boxes, threshold=threshold):
         labels[f] = int(truth.labels[t])
     return labels
-
-
-def score_page(reading, truth, *, threshold=IOU_MATCH):
-    """How well a reading matches a page's truth, as a dict.
-
-    The counts are :func:`ocrkit.evaluate.score_page`'s (which takes the
-    truth first and returns a :class:`~ocrkit.evaluate.PageScore`); true and
-    found boxes are paired one to one, highest intersection over union
-    first, if it is at least `threshold`.
-
-    Parameters
-    ----------
-    reading : PageReading
-    truth : dict or PageTruth
-        From :func:`load_truth`.
-    threshold : float
-        Smallest intersection over union of a found and a true box.
-
-    Returns
-    -------
-    scores : dict
-        ``truth_digits``, ``found`` (boxes found), ``matched`` (found boxes
-        that are a true digit's), ``read_right`` (matched digits read as their
-        true label; a rejected digit is wrong), ``recall`` (matched /
-        truth_digits), ``precision`` (matched / found), ``accuracy``
-        (read_right / matched: of the digits found, the share read right),
-        ``page_accuracy`` (read_right / truth_digits: every true digit found
-        and read right; the :attr:`~ocrkit.evaluate.PageScore.accuracy` of
-        the page), ``lines_right`` (lines equal to the truth's, in order) and
-        ``lines``.  Shares are NaN when their count is zero.
-    """
-    score = _score_page(_page_truth(truth), reading, threshold=threshold)
-    return {
-        "truth_digits": score.truth_digits,
-        "found": score.detections,
-        "matched": score.found,
-        "read_right": score.right,
-        "recall": score.recall,
-        "precision": score.precision,
-        "accuracy": score.right / score.found if score.found else float("nan"),
-        "page_accuracy": score.accuracy,
-        "lines_right": score.lines_right,
-        "lines": score.truth_lines,
-    }
 
 
 def review_order(reading, *, limit=None):
@@ -180,6 +123,12 @@ def review_order(reading, *, limit=None):
         Digit indices, most doubtful first; equal confidences keep reading
         order.
 
+    Raises
+    ------
+    OptionError
+        If `limit` is negative, or the reading has not one confidence per
+        label.
+
     Examples
     --------
     >>> from types import SimpleNamespace
@@ -190,25 +139,25 @@ def review_order(reading, *, limit=None):
     labels = np.asarray(reading.labels).ravel()
     confidence = np.asarray(reading.confidence, dtype=float).ravel()
     if len(labels) != len(confidence):
-        raise ValueError(f"{len(labels)} labels but {len(confidence)} confidences")
+        raise OptionError(f"{len(labels)} labels but {len(confidence)} confidences")
     order = np.lexsort((np.arange(len(labels)), confidence, labels != UNKNOWN))
     if limit is not None:
         if limit < 0:
-            raise ValueError(f"limit must be 0 or more, got {limit}")
+            raise OptionError(f"limit must be 0 or more, got {limit}")
         order = order[:limit]
     return [int(i) for i in order]
 
 
 def _check_label(label, where):
     if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label <= 9:
-        raise ValueError(f"{where}: a label must be a digit 0-9, got {label!r}")
+        raise OptionError(f"{where}: a label must be a digit 0-9, got {label!r}")
     return int(label)
 
 
 def _check_index(index, count):
     if isinstance(index, bool) or not isinstance(index, (int, np.integer)) \
             or not 0 <= index < count:
-        raise ValueError(f"digit index {index!r} is not one of the page's {count} digits "
+        raise OptionError(f"digit index {index!r} is not one of the page's {count} digits "
                          f"(0 to {count - 1})")
     return int(index)
 
@@ -230,6 +179,11 @@ def corrections_from_choices(reading, choices):
         Digit index to its right label, only where it differs from the
         reading's label, in index order.
 
+    Raises
+    ------
+    OptionError
+        If a digit index is not the reading's, or a label not a digit 0-9.
+
     Examples
     --------
     >>> from types import SimpleNamespace
@@ -249,14 +203,15 @@ def corrections_from_choices(reading, choices):
     return corrections
 
 
-def corrections_from_truth(reading, truth, *, among=None, threshold=IOU_MATCH):
+def corrections_from_truth(truth, reading, *, among=None, threshold=IOU_MATCH):
     """The corrections a careful learner would make, taken from the page's truth.
 
     Parameters
     ----------
+    truth : PageTruth or dict
+        From :meth:`ocrkit.truth.PageTruth.load`, or a truth's JSON dict.
     reading : PageReading
-    truth : dict or PageTruth
-        From :func:`load_truth`.
+        Anything with ``boxes`` and ``labels``.
     among : sequence of int, optional
         Only these digits (those shown to the learner); all by default.
     threshold : float
@@ -267,8 +222,15 @@ def corrections_from_truth(reading, truth, *, among=None, threshold=IOU_MATCH):
     corrections : dict of int to int
         Digit index to its true label, for every digit (among ``among``) that
         is a true digit and was read as another label or rejected.
+
+    Raises
+    ------
+    OptionError
+        If `truth` is not a page's truth, or `among` names a digit the
+        reading does not have.
     """
-    truth_of = true_labels(reading, truth, threshold=threshold)
+    truth, reading = _truth_first(truth, reading, "corrections_from_truth")
+    truth_of = true_labels(truth, reading, threshold=threshold)
     indices = range(len(truth_of)) if among is None else sorted(
         _check_index(i, len(truth_of)) for i in among)
     return {int(i): int(truth_of[i]) for i in indices
@@ -304,7 +266,13 @@ class Corrections:
         return len(self.labels)
 
     def summary(self):
-        """One line: how many digits were corrected, and from what to what."""
+        """How many digits were corrected, and from what to what.
+
+        Returns
+        -------
+        summary : str
+            One line.
+        """
         if not len(self):
             return f"{self.name}: no corrections"
         changes = ", ".join(f"{'?' if w == UNKNOWN else w}->{label}"
@@ -329,6 +297,11 @@ def collect_corrections(reading, corrections, *, name=None):
     Returns
     -------
     Corrections
+
+    Raises
+    ------
+    OptionError
+        If a digit index is not the reading's, or a label not a digit 0-9.
     """
     digits = np.asarray(reading.digits)
     count = len(digits)
@@ -352,7 +325,7 @@ def retrain(corrections, *, sheets=(), **options):
         Sheets of the same hand to train on as well (:func:`ocrkit.sheets.load_sheet`).
     **options
         Passed to :func:`ocrkit.training.train_with_sheets` (``n_mnist``,
-        ``mnist``, ``classifier``, ``augment``, ``sheet_weight``, ``seed``,
+        ``mnist``, ``kind``, ``augment``, ``sheet_weight``, ``seed``,
         ``progress``...).  The corrections count as sheet digits: augmented,
         and weighted together with the sheets.
 
@@ -362,8 +335,9 @@ def retrain(corrections, *, sheets=(), **options):
 
     Raises
     ------
-    ValueError
-        If there is nothing of the learner's to train on.
+    OptionError
+        If there is nothing of the learner's to train on, or an option is
+        not one :func:`~ocrkit.training.train_with_sheets` takes.
     """
     from .training import train_with_sheets
 
@@ -373,7 +347,7 @@ def retrain(corrections, *, sheets=(), **options):
         sheets = [sheets]
     parts = [s for s in list(sheets) + list(corrections) if len(s.labels)]
     if not parts:
-        raise ValueError("nothing to learn from: correct at least one digit "
+        raise OptionError("nothing to learn from: correct at least one digit "
                          "(or give a sheet)")
     return train_with_sheets(parts, **options)
 
@@ -443,7 +417,7 @@ def retrain_and_reread(reading, corrections, *, sheets=(), **options):
 
     Raises
     ------
-    ValueError
+    OptionError
         If there is nothing to learn from (no correction and no sheet).
     """
     from .pipeline import read_page

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from ._paths import DATA_DIR, verify_bundled
-from .errors import DataFileError
+from .errors import DataFileError, OptionError
 
-__all__ = ["MNIST", "MNIST_SHA256", "load_mnist", "mnist_path"]
+__all__ = ["MNIST", "MNIST_SHA256", "N_TEST", "N_TRAIN", "load_mnist", "mnist_path"]
 
 #: SHA-256 of ``data/mnist.npz`` as built by ``data/scripts/build_mnist.py``.
 MNIST_SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"
@@ -28,12 +28,29 @@ x_test : (n_test, 28, 28) uint8 ndarray
 y_test : (n_test,) uint8 ndarray
 """
 
+#: How many training and test digits MNIST holds.
+N_TRAIN, N_TEST = 60_000, 10_000
+
 _FIX = "Restore it with `git checkout -- data/mnist.npz` (`git lfs pull` if cloned with LFS)."
 
 
 def mnist_path():
-    """Path of the bundled ``mnist.npz`` (``$OCRKIT_DATA/mnist.npz`` if set)."""
+    """Where the bundled MNIST file is.
+
+    Returns
+    -------
+    path : Path
+        ``data/mnist.npz``, or ``$OCRKIT_DATA/mnist.npz`` if that variable is set.
+    """
     return Path(DATA_DIR) / "mnist.npz"
+
+
+def _check_count(name, n, most):
+    """OptionError unless ``n`` is None or a whole number from 0 to ``most``."""
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int | np.integer)
+                          or not 0 <= n <= most):
+        raise OptionError(f"{name} must be a number of digits from 0 to {most:,}, or None for "
+                          f"all of MNIST's; got {n!r}")
 
 
 def _verify(path):
@@ -46,8 +63,6 @@ def _balanced_indices(labels, n, rng):
     A class with fewer samples than its share gives all it has, and the rest
     is shared among the others (so ``n = len(labels)`` returns everything).
     """
-    if n > len(labels):
-        raise ValueError(f"asked for {n} samples but only {len(labels)} exist")
     classes, sizes = np.unique(labels, return_counts=True)
     take = np.zeros(len(classes), int)
     left = n
@@ -92,6 +107,8 @@ def load_mnist(*, n_train=None, n_test=None, seed=0, path=None):
     ------
     DataFileError
         If the file is missing, truncated, modified, or a Git LFS pointer.
+    OptionError
+        If `n_train` or `n_test` is negative or more than MNIST holds.
 
     Examples
     --------
@@ -99,6 +116,8 @@ def load_mnist(*, n_train=None, n_test=None, seed=0, path=None):
     >>> data.x_train.shape, int(data.y_train[:100].max())
     ((1000, 28, 28), 9)
     """
+    _check_count("n_train", n_train, N_TRAIN)
+    _check_count("n_test", n_test, N_TEST)
     path = Path(path) if path is not None else mnist_path()
     _verify(path)
     try:

@@ -1,9 +1,13 @@
 """Exceptions raised by ocrkit.
 
 Every problem a user can cause (a bad image, a damaged model file, missing
-data) raises a subclass of :class:`OcrkitError` whose message names the file
-and says what to do.  The command line prints that message on one line and
-exits with status 2.
+data, an option ocrkit cannot use) raises a subclass of :class:`OcrkitError`
+whose message, one line, names the file or the option and says what to do.
+The command line prints that message and exits with status 2.
+
+The subclasses also derive from the built-in exception a Python programmer
+would expect (``ValueError``, ``OSError``), so ``except ValueError`` still
+catches a bad option.
 """
 
 __all__ = [
@@ -14,6 +18,8 @@ __all__ = [
     "DataFileError",
     "ModelFileError",
     "SheetError",
+    "OptionError",
+    "NotTrainedError",
 ]
 
 
@@ -38,8 +44,19 @@ class DataFileError(OcrkitError, OSError):
 
 
 class ModelFileError(OcrkitError, ValueError):
-    """A model file is damaged, from another ocrkit version, or not a model at all."""
+    """A model file is damaged, from another ocrkit version, not a model, or cannot be written."""
 
 
 class SheetError(OcrkitError, ValueError):
     """A handwriting sheet could not be read into labelled digits."""
+
+
+class OptionError(OcrkitError, ValueError):
+    """An argument ocrkit cannot use: an unknown choice, a value out of range, a wrong shape.
+
+    The message names the argument, what it takes and what it got.
+    """
+
+
+class NotTrainedError(OcrkitError, ValueError):
+    """A classifier was asked to predict or be saved before it was trained."""

@@ -41,6 +41,7 @@ import numpy as np
 
 from .boxes import as_boxes, box_coverage, box_iou
 from .classify import UNKNOWN
+from .errors import OptionError
 from .truth import RealPage, _int_column, _page_truth
 
 __all__ = ["FOUND_COVER", "IOU_MATCH", "MERGE_COVER", "PageScore", "accuracy",
@@ -62,16 +63,16 @@ def _labels(true, predicted):
     true = np.asarray(true)
     predicted = np.asarray(predicted)
     if true.ndim != 1 or predicted.ndim != 1:
-        raise ValueError(
+        raise OptionError(
             f"labels must be 1-D sequences; got shapes {true.shape} and {predicted.shape}. "
             "Pass model.predict(digits), not the digits."
         )
     if len(true) != len(predicted):
-        raise ValueError(f"{len(true)} true labels but {len(predicted)} predicted labels")
+        raise OptionError(f"{len(true)} true labels but {len(predicted)} predicted labels")
     if len(true) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     if true.dtype.kind not in "iub" or predicted.dtype.kind not in "iub":
-        raise ValueError(
+        raise OptionError(
             f"labels must be integers; got dtypes {true.dtype} and {predicted.dtype}"
         )
     return true.astype(np.int64), predicted.astype(np.int64)
@@ -120,8 +121,9 @@ def confusion_matrix(true, predicted, *, n_classes=10):
 
     Raises
     ------
-    ValueError
-        If a true label lies outside ``0 .. n_classes - 1``.
+    OptionError
+        If a true label lies outside ``0 .. n_classes - 1``, or the labels
+        are not two 1-D integer sequences of one length.
 
     Examples
     --------
@@ -130,7 +132,7 @@ def confusion_matrix(true, predicted, *, n_classes=10):
     """
     true, predicted = _labels(true, predicted)
     if len(true) and (true.min() < 0 or true.max() >= n_classes):
-        raise ValueError(
+        raise OptionError(
             f"true labels must lie in 0..{n_classes - 1}; got {int(true.min())}..{int(true.max())}"
         )
     counted = (predicted >= 0) & (predicted < n_classes)
@@ -142,10 +144,22 @@ def confusion_matrix(true, predicted, *, n_classes=10):
 def per_class_accuracy(true, predicted, *, n_classes=10):
     """Share of each label's digits read right.
 
+    Parameters
+    ----------
+    true, predicted : (N,) int array_like
+        Labels; a rejected digit (label -1) counts as wrong.
+    n_classes : int
+        Number of classes (10 digits).
+
     Returns
     -------
     accuracies : list of float
         One per label ``0 .. n_classes - 1``; NaN for a label with no digits.
+
+    Examples
+    --------
+    >>> per_class_accuracy([0, 0, 1], [0, 1, 1], n_classes=3)
+    [0.5, 1.0, nan]
     """
     true, predicted = _labels(true, predicted)
     out = []
@@ -171,6 +185,11 @@ def most_confused(matrix, *, top=5):
         ``(true, predicted, count)``, largest count first, ties by true then
         predicted label; pairs with a count of zero are left out.
 
+    Raises
+    ------
+    OptionError
+        If `matrix` is not square.
+
     Examples
     --------
     >>> most_confused([[5, 2], [0, 7]])
@@ -178,7 +197,7 @@ def most_confused(matrix, *, top=5):
     """
     matrix = np.asarray(matrix)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(f"a confusion matrix must be square (C, C); got shape {matrix.shape}")
+        raise OptionError(f"a confusion matrix must be square (C, C); got shape {matrix.shape}")
     pairs = [(int(t), int(p), int(matrix[t, p]))
              for t in range(len(matrix)) for p in range(len(matrix))
              if t != p and matrix[t, p] > 0]
@@ -254,6 +273,11 @@ def format_table(rows, *, index="", digits=3):
         Columns separated by two spaces, numbers right-aligned; no trailing
         newline.
 
+    Raises
+    ------
+    OptionError
+        If `rows` is not a dict of dicts.
+
     Examples
     --------
     >>> print(format_table({"knn": {"accuracy": 0.9612}, "svm": {"accuracy": 0.98}},
@@ -263,7 +287,7 @@ def format_table(rows, *, index="", digits=3):
     svm       0.980
     """
     if not isinstance(rows, dict) or not all(isinstance(r, dict) for r in rows.values()):
-        raise ValueError("rows must be a dict of row name -> {column name: value}")
+        raise OptionError("rows must be a dict of row name -> {column name: value}")
     columns = []
     for row in rows.values():
         columns += [c for c in row if c not in columns]
@@ -332,7 +356,7 @@ def _found(reading):
     if isinstance(reading, dict):
         digits = reading.get("digits")
         if not isinstance(digits, list):
-            raise ValueError("a reading must be a PageReading or its to_json() dict, with a "
+            raise OptionError("a reading must be a PageReading or its to_json() dict, with a "
                              "'digits' list")
         columns = ([], [], [], [])
         for i, digit in enumerate(digits):
@@ -341,7 +365,7 @@ def _found(reading):
                 values = (digit["box"], label, int(digit.get("line", -1)),
                           int(digit.get("number", -1)))
             except (KeyError, TypeError, ValueError):
-                raise ValueError(f"reading: digit {i} is not {{'box': [x, y, w, h], 'label': "
+                raise OptionError(f"reading: digit {i} is not {{'box': [x, y, w, h], 'label': "
                                  f"int or null, 'line': int, 'number': int}}: {digit!r}") from None
             for column, value in zip(columns, values):
                 column.append(value)
@@ -471,7 +495,14 @@ class PageScore:
         return self.numbers_split + self.numbers_merged
 
     def as_dict(self):
-        """Every count and share as a JSON-able dict of plain Python values."""
+        """Every count and share as plain Python values.
+
+        Returns
+        -------
+        score : dict
+            JSON-able: the fields, then ``found``, ``accuracy``, ``recall``,
+            ``precision``, ``line_errors`` and ``number_errors``.
+        """
         out = {f.name: getattr(self, f.name) for f in fields(self)}
         out["confusions"] = list(self.confusions)
         for name in ("found", "accuracy", "recall", "precision", "line_errors",
@@ -579,7 +610,6 @@ def score_page(truth, reading, *, threshold=IOU_MATCH):
         truth_lines=len(truth.lines), lines_right=_lines_right(truth.lines, found.lines),
         **_grouping_errors(pairs, truth, found), numbers_scored=bool((truth.number >= 0).any()),
         confusions=tuple(confusions))
-
 
 
 def score_real_page(truth, reading):

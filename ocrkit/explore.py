@@ -609,7 +609,7 @@ def compare_features(variants, x_train, y_train, x_test, y_test, *, kind="knn", 
             "bins": int(settings.orientations),
             "signed": bool(settings.signed),
             "shared": bool(settings.interpolate),
-            "features": int(extract_features(x_train[:1], settings).shape[1]),
+            "features": int(extract_features(x_train[:1], settings=settings).shape[1]),
             "accuracy": accuracy(y_test, model.predict(x_test)),
         }
     return table

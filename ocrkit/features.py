@@ -16,11 +16,14 @@ Deskewing (:func:`ocrkit.normalize.deskew`) belongs here rather than in
 normalisation so that MNIST's digits and a page's digits are treated the same.
 """
 
+import functools
+import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .hog import hog
+from .errors import OptionError
+from .hog import BLOCK_NORMS, hog
 from .normalize import deskew
 
 __all__ = ["FeatureSettings", "ORIGINAL_HOG", "extract_features"]
@@ -51,6 +54,11 @@ class FeatureSettings:
         For ``'pixels'``: threshold at half intensity, as the original program
         did with its binary crops.
 
+    Raises
+    ------
+    OptionError
+        If `kind`, `block_norm` or `power` is not one the kit knows.
+
     References
     ----------
     .. [1] J. Sánchez, F. Perronnin, T. Mensink and J. Verbeek, "Image
@@ -72,20 +80,40 @@ class FeatureSettings:
 
     def __post_init__(self):
         if self.kind not in FEATURE_KINDS:
-            raise ValueError(f"unknown feature kind {self.kind!r}; choose 'hog' or 'pixels'")
+            raise OptionError(f"kind: unknown feature kind {self.kind!r}; choose 'hog' or "
+                              "'pixels'")
+        if self.block_norm not in BLOCK_NORMS:
+            choices = ", ".join(repr(name) for name in BLOCK_NORMS)
+            raise OptionError(f"block_norm must be one of {choices}; got {self.block_norm!r}")
         if not 0 < self.power <= 1:
-            raise ValueError(f"power must be in (0, 1], e.g. 0.5; got {self.power!r}")
+            raise OptionError(f"power must be in (0, 1], e.g. 0.5; got {self.power!r}")
         object.__setattr__(self, "pixels_per_cell", tuple(int(v) for v in self.pixels_per_cell))
         object.__setattr__(self, "cells_per_block", tuple(int(v) for v in self.cells_per_block))
 
     def to_dict(self):
-        """Plain JSON-able dict (tuples become lists)."""
+        """The settings as a JSON-able dict.
+
+        Returns
+        -------
+        settings : dict
+            One entry per field; tuples become lists.
+        """
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
     @classmethod
     def from_dict(cls, values):
-        """Settings from :meth:`to_dict`; keys added since a file was written
-        take the values that reproduce what it was trained with."""
+        """Settings from :meth:`to_dict`, as a model file stores them.
+
+        Parameters
+        ----------
+        values : dict
+            From :meth:`to_dict`.  Fields added since a file was written take
+            the values that reproduce what it was trained with.
+
+        Returns
+        -------
+        FeatureSettings
+        """
         return cls(**{**_BEFORE_OPTION, **values})
 
 
@@ -100,7 +128,24 @@ ORIGINAL_HOG = FeatureSettings(kind="hog", deskew=False, orientations=10,
                                block_norm="L2-Hys", signed=False, interpolate=False, power=1.0)
 
 
-def extract_features(digits, settings=None):
+def _settings_keyword(function):
+    """Accept ``settings`` given by position, as ocrkit 0.1 took it, with a warning."""
+
+    @functools.wraps(function)
+    def accept(digits, *args, **kwargs):
+        if args:
+            if len(args) > 1 or "settings" in kwargs:
+                raise TypeError("extract_features() takes the digits and settings=...")
+            warnings.warn("pass the feature settings by name: extract_features(digits, "
+                          "settings=...)", DeprecationWarning, stacklevel=2)
+            kwargs["settings"] = args[0]
+        return function(digits, **kwargs)
+
+    return accept
+
+
+@_settings_keyword
+def extract_features(digits, *, settings=None):
     """Feature vectors of a stack of normalised digits.
 
     Parameters
@@ -116,13 +161,23 @@ def extract_features(digits, settings=None):
         In float64 so that the matrix products that follow (HOG's pooling,
         the SVM's projection and kernel, KNN's distances) give the same
         printed numbers on every CPU; see :mod:`ocrkit.classify`.
+
+    Raises
+    ------
+    OptionError
+        If `digits` is not one (28, 28) digit or an (N, 28, 28) stack.
+
+    Examples
+    --------
+    >>> extract_features(np.zeros((3, 28, 28), np.uint8)).shape
+    (3, 768)
     """
     settings = settings or FeatureSettings()
     digits = np.asarray(digits)
     if digits.ndim == 2:
         digits = digits[None]
     if digits.ndim != 3:
-        raise ValueError(f"digits must be an (N, 28, 28) stack, got shape {digits.shape}")
+        raise OptionError(f"digits must be an (N, 28, 28) stack, got shape {digits.shape}")
     if settings.deskew:
         digits = deskew(digits)
     if settings.kind == "pixels":

@@ -40,6 +40,8 @@ from functools import lru_cache
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .errors import OptionError
+
 __all__ = ["BLOCK_NORMS", "hog", "hog_cells", "hog_feature_length"]
 
 #: The block normalisations :func:`hog` accepts.
@@ -70,7 +72,7 @@ def _positive_int(name, value, example):
     except TypeError:
         number = 0
     if number <= 0:
-        raise ValueError(f"{name} must be a positive integer, e.g. {example}; got {value!r}.")
+        raise OptionError(f"{name} must be a positive integer, e.g. {example}; got {value!r}.")
     return number
 
 
@@ -80,7 +82,7 @@ def _positive_pair(name, value, example):
     except TypeError:
         pair = ()
     if len(pair) != 2 or min(pair) <= 0:
-        raise ValueError(
+        raise OptionError(
             f"{name} must be two positive integers (rows, columns), e.g. {example}; "
             f"got {value!r}."
         )
@@ -91,18 +93,18 @@ def _as_stack(images):
     """Return ``images`` as a (K, M, N) real array and whether it was one image."""
     images = np.asarray(images)
     if images.ndim not in (2, 3):
-        raise ValueError(
+        raise OptionError(
             f"expected a grey image (M, N) or a stack of them (K, M, N); got shape "
             f"{images.shape}. Convert colour images to grey first, e.g. with "
             "cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)."
         )
     if images.dtype.kind not in "biuf":
-        raise ValueError(
+        raise OptionError(
             f"expected real pixel values; got dtype {images.dtype}. "
             "Convert to uint8 or float first."
         )
     if images.dtype.kind == "f" and not np.isfinite(images).all():
-        raise ValueError(
+        raise OptionError(
             "the image contains NaN or infinite values; replace them first, "
             "e.g. with np.nan_to_num(image)."
         )
@@ -113,7 +115,7 @@ def _as_stack(images):
 def _check_size(shape, min_rows, min_cols, needs):
     rows, cols = shape[-2:]
     if rows < min_rows or cols < min_cols:
-        raise ValueError(
+        raise OptionError(
             f"an image of {rows}x{cols} pixels is too small for {needs}: it needs at "
             f"least {min_rows} rows and {min_cols} columns. Pad or resize the image, "
             "or choose smaller pixels_per_cell or cells_per_block."
@@ -136,7 +138,7 @@ def _check_options(shape, orientations, pixels_per_cell, cells_per_block):
 
 def _check_sqrt(stack, transform_sqrt):
     if transform_sqrt and stack.size and stack.min() < 0:
-        raise ValueError(
+        raise OptionError(
             f"transform_sqrt=True needs non-negative pixel values; the minimum is "
             f"{stack.min()}. Rescale the images to [0, 1] first or set transform_sqrt=False."
         )
@@ -423,7 +425,7 @@ def hog_cells(images, *, orientations=9, pixels_per_cell=(4, 4), signed=False,
 
     Raises
     ------
-    ValueError
+    OptionError
         If `images` is not 2-D or 3-D, not real or not finite, is smaller
         than one cell, has negative values with `transform_sqrt`, or an option
         is not positive.
@@ -521,7 +523,7 @@ def hog_feature_length(image_shape, *, orientations=9, pixels_per_cell=(4, 4),
 
     Raises
     ------
-    ValueError
+    OptionError
         If the image is smaller than one block or an option is not positive.
 
     Examples
@@ -531,7 +533,7 @@ def hog_feature_length(image_shape, *, orientations=9, pixels_per_cell=(4, 4),
     """
     shape = tuple(image_shape)
     if len(shape) not in (2, 3):
-        raise ValueError(f"image_shape must be (M, N) or (K, M, N); got {image_shape!r}.")
+        raise OptionError(f"image_shape must be (M, N) or (K, M, N); got {image_shape!r}.")
     return _feature_length(
         shape, *_check_options(shape, orientations, pixels_per_cell, cells_per_block)
     )
@@ -596,7 +598,7 @@ def hog(images, *, orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2
 
     Raises
     ------
-    ValueError
+    OptionError
         If `images` is not 2-D or 3-D, not real or not finite, is smaller than
         one block, has negative values with `transform_sqrt`, or an option is
         invalid; the message says how to fix it.
@@ -628,10 +630,10 @@ def hog(images, *, orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2
     )
     if block_norm not in BLOCK_NORMS:
         choices = ", ".join(repr(name) for name in BLOCK_NORMS)
-        raise ValueError(f"block_norm must be one of {choices}; got {block_norm!r}.")
+        raise OptionError(f"block_norm must be one of {choices}; got {block_norm!r}.")
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
-        raise ValueError(f"dtype must be a floating dtype such as np.float32; got {dtype}.")
+        raise OptionError(f"dtype must be a floating dtype such as np.float32; got {dtype}.")
     _check_sqrt(stack, transform_sqrt)
 
     length = _feature_length(stack.shape, orientations, pixels_per_cell, cells_per_block)

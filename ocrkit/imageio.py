@@ -41,7 +41,7 @@ from PIL import (
     TiffImagePlugin,
 )
 
-from .errors import ImageReadError, ImageTooLargeError, ImageWriteError
+from .errors import ImageReadError, ImageTooLargeError, ImageWriteError, OptionError
 
 __all__ = ["MAX_PIXELS", "read_image", "image_size", "write_image"]
 
@@ -144,7 +144,7 @@ def read_image(path, *, max_pixels=MAX_PIXELS):
         starts with `path` as given.
     TypeError
         If `path` is not a str or path object.
-    ValueError
+    OptionError
         If `max_pixels` is not a positive integer.
 
     Examples
@@ -158,11 +158,11 @@ def read_image(path, *, max_pixels=MAX_PIXELS):
     """
     _check_path_type(path)
     if isinstance(max_pixels, bool) or not isinstance(max_pixels, numbers.Integral):
-        raise ValueError(
+        raise OptionError(
             f"max_pixels must be a whole number, got {max_pixels!r} (write 100_000_000, not 1e8)"
         )
     if max_pixels < 1:
-        raise ValueError(f"max_pixels must be at least 1, got {max_pixels}")
+        raise OptionError(f"max_pixels must be at least 1, got {max_pixels}")
 
     _check_not_directory(path)
     try:
@@ -256,7 +256,7 @@ def write_image(path, image):
         `path` is a directory, or the file cannot be written.
     TypeError
         If `path` is not a str or path object, or `image` not an ndarray.
-    ValueError
+    OptionError
         If `image` is not uint8, or not (H, W) or (H, W, 3), or empty.
 
     Examples
@@ -274,17 +274,17 @@ def write_image(path, image):
     if not isinstance(image, np.ndarray):
         raise TypeError(f"image must be a numpy array, got {type(image).__name__}")
     if image.dtype != np.uint8:
-        raise ValueError(
+        raise OptionError(
             f"image has dtype {image.dtype}, but write_image takes uint8; "
             "convert it with skimage.util.img_as_ubyte(image)"
         )
     if not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
-        raise ValueError(
+        raise OptionError(
             f"image has shape {image.shape}, but write_image takes (H, W) grey "
             "or (H, W, 3) RGB; drop an alpha channel with image[..., :3]"
         )
     if image.size == 0:
-        raise ValueError(f"image has shape {image.shape}, which has no pixels")
+        raise OptionError(f"image has shape {image.shape}, which has no pixels")
     folder = Path(os.path.abspath(path)).parent
     if not folder.is_dir():
         raise ImageWriteError(f"{path}: folder {folder} does not exist; create it first")

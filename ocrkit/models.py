@@ -17,8 +17,10 @@ model``) trains it again and says whether its accuracy and its bytes changed.
 """
 
 import argparse
+import hashlib
 import json
 import os
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -28,11 +30,11 @@ import numpy as np
 from . import __version__
 from ._paths import DATA_DIR, verify_bundled
 from .classify import CLASSIFIERS, DigitClassifier
-from .errors import ModelFileError
+from .errors import ModelFileError, NotTrainedError
 from .features import FeatureSettings, extract_features
 
 __all__ = ["MODEL_FORMAT", "DEFAULT_MODEL_SHA256", "save_model", "load_model", "default_model",
-           "default_model_path", "train_mnist_model"]
+           "default_model_path", "default_settings", "rebuild_default_model", "train_mnist_model"]
 
 #: Version of the file layout; bump when it changes incompatibly.
 MODEL_FORMAT = 1
@@ -43,15 +45,39 @@ def _minor(version):
 
 
 def save_model(model, path):
-    """Write a trained :class:`~ocrkit.classify.DigitClassifier` to ``path`` (.npz).
+    """Write a trained classifier to a model file.
 
     The file is written next to its destination and renamed into place, so a
     reader never sees half a file.  The archive's entries carry a fixed date,
     so the same model gives the same bytes.
+
+    Parameters
+    ----------
+    model : DigitClassifier
+        A trained classifier.
+    path : str or Path
+        The file to write (``.npz``); its folder must exist.
+
+    Returns
+    -------
+    path : Path
+        The file written.
+
+    Raises
+    ------
+    NotTrainedError
+        If `model` is not trained.
+    ModelFileError
+        If the folder does not exist, `path` is a folder, or the file
+        cannot be written.
     """
     if not model.is_fitted:
-        raise ValueError("cannot save an untrained classifier; call fit() first")
+        raise NotTrainedError("cannot save an untrained classifier; call fit() first")
     path = Path(path)
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a directory; give a file name ending in .npz")
+    if not path.parent.is_dir():
+        raise ModelFileError(f"{path}: folder {path.parent} does not exist; create it first")
     meta = {
         "format": MODEL_FORMAT,
         "ocrkit_version": __version__,
@@ -64,8 +90,13 @@ def save_model(model, path):
     arrays = {"meta": np.array(json.dumps(meta, sort_keys=True))}
     arrays.update((f"a_{k}", v) for k, v in sorted(model.arrays.items()) if not k.startswith("_"))
     partial = path.with_name(path.name + f".{os.getpid()}.partial.npz")
-    _write_npz(partial, arrays)
-    os.replace(partial, path)
+    try:
+        _write_npz(partial, arrays)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ModelFileError(f"{path}: cannot write the model file "
+                             f"({exc.strerror or exc})") from None
     return path
 
 
@@ -82,6 +113,16 @@ def _write_npz(path, arrays):
 
 def load_model(path):
     """Read a model file written by :func:`save_model`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.npz`` model file.
+
+    Returns
+    -------
+    model : DigitClassifier
+        Trained, ready to predict exactly as the saved one did.
 
     Raises
     ------
@@ -143,7 +184,8 @@ def _check_consistent(model, path):
     """The stored arrays must fit the stored settings and each other, and predict."""
     blank = np.zeros((1, 28, 28), np.uint8)
     try:
-        model.classifier.check(model.arrays, extract_features(blank, model.features).shape[1])
+        n_features = extract_features(blank, settings=model.features).shape[1]
+        model.classifier.check(model.arrays, n_features)
         # One blank digit through the whole prediction finds what shapes
         # alone do not: text arrays, unusable parameters.
         model.prepare().predict_confidence(blank)
@@ -153,15 +195,21 @@ def _check_consistent(model, path):
         ) from None
 
 
-def train_mnist_model(kind="svm", *, features=None, n_train=None, progress=True, **params):
+def train_mnist_model(kind="svm", *, features=None, n_mnist=None, seed=0, progress=True,
+                      **params):
     """Train a classifier on MNIST's training digits.
 
     Parameters
     ----------
     kind : {'svm', 'knn', 'linear'}
+        The kind of classifier (:class:`~ocrkit.classify.DigitClassifier`).
     features : FeatureSettings, optional
-    n_train : int, optional
-        A class-balanced subset instead of all 60,000 digits.
+        The kit's HOG by default.
+    n_mnist : int, optional
+        How many of MNIST's training digits: a class-balanced subset instead
+        of all 60,000 (as :func:`ocrkit.training.train_with_sheets` takes it).
+    seed : int
+        Seed of the subset.
     progress : bool
         Show progress bars (tqdm) while computing features and training.
     **params
@@ -170,16 +218,28 @@ def train_mnist_model(kind="svm", *, features=None, n_train=None, progress=True,
     Returns
     -------
     DigitClassifier
+
+    Raises
+    ------
+    OptionError
+        If `kind` or a parameter is not one the kit knows, or `n_mnist` is
+        more than MNIST holds.
     """
     from tqdm.auto import tqdm
 
-    from .datasets import load_mnist
+    from .datasets import N_TRAIN, _check_count, load_mnist
 
-    data = load_mnist(n_train=n_train, n_test=1)
+    if "n_train" in params:
+        # The name ocrkit 0.1 used; n_mnist is what the sheet trainers call it too.
+        warnings.warn("train_mnist_model(n_train=...) is now n_mnist=...", DeprecationWarning,
+                      stacklevel=2)
+        n_mnist = params.pop("n_train")
     model = DigitClassifier(kind, features=features, **params)
+    _check_count("n_mnist", n_mnist, N_TRAIN)
+    data = load_mnist(n_train=n_mnist, n_test=1, seed=seed)
     steps = tqdm(total=2, desc=f"training {kind} on MNIST", disable=not progress, unit="step")
     steps.set_postfix_str(f"features of {len(data.y_train)} digits")
-    vectors = extract_features(data.x_train, model.features)
+    vectors = extract_features(data.x_train, settings=model.features)
     steps.update()
     steps.set_postfix_str(f"fitting {kind}")
     model.fit_features(vectors, data.y_train)
@@ -196,7 +256,14 @@ _REBUILD = "Restore it with `git checkout -- data/models/`, or rebuild it with `
 
 
 def default_model_path():
-    """Path of the shipped default model (``$OCRKIT_DATA/models/default-svm.npz`` if set)."""
+    """Where the shipped default model is.
+
+    Returns
+    -------
+    path : Path
+        ``data/models/default-svm.npz``, or ``$OCRKIT_DATA/models/default-svm.npz``
+        if that variable is set.
+    """
     return Path(DATA_DIR) / "models" / "default-svm.npz"
 
 
@@ -260,15 +327,13 @@ def rebuild_default_model(path=None, *, progress=True):
         loaded or was trained with other settings), ``sha256`` and
         ``old_sha256`` (None if there was no file).
     """
-    import hashlib
-
     from .datasets import load_mnist
 
     path = Path(path) if path is not None else default_model_path()
     test = load_mnist(n_train=1)
     old_sha = old_accuracy = None
     if path.is_file():
-        old_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        old_sha = _sha256(path)
         try:
             old = load_model(path)
             if _settings_of(old) == default_settings():
@@ -280,7 +345,12 @@ def rebuild_default_model(path=None, *, progress=True):
     path.parent.mkdir(parents=True, exist_ok=True)
     save_model(model, path)
     return {"accuracy": accuracy, "old_accuracy": old_accuracy,
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "old_sha256": old_sha}
+            "sha256": _sha256(path), "old_sha256": old_sha}
+
+
+def _sha256(path):
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _settings_of(model):
@@ -289,8 +359,20 @@ def _settings_of(model):
 
 
 def main(argv=None):
-    """``python -m ocrkit.models [--rebuild]``: check or rebuild the default model."""
-    parser = argparse.ArgumentParser(prog="python -m ocrkit.models", description=main.__doc__)
+    """``python -m ocrkit.models [--rebuild]``: check or rebuild the default model.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    status : int
+        0.
+    """
+    parser = argparse.ArgumentParser(prog="python -m ocrkit.models",
+                                     description=main.__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true",
                         help="train the default model again and write data/models/default-svm.npz")
     args = parser.parse_args(argv)

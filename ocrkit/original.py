@@ -46,6 +46,7 @@ import cv2
 import numpy as np
 
 from .classify import DigitClassifier
+from .errors import OptionError
 from .features import ORIGINAL_HOG
 from .normalize import stretch_digit
 from .pipeline import PageReading
@@ -96,7 +97,7 @@ def _grey(image):
     if image.ndim == 3 and image.shape[2] in (3, 4):
         image = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY)
     if image.ndim != 2 or image.size == 0:
-        raise ValueError(f"image must be (M, N) grey or (M, N, 3) RGB, got shape {image.shape}")
+        raise OptionError(f"image must be (M, N) grey or (M, N, 3) RGB, got shape {image.shape}")
     if image.dtype != np.uint8:
         image = np.clip(np.asarray(image, dtype=np.float64) * 255.0 + 0.5, 0, 255)
         image = image.astype(np.uint8)
@@ -135,6 +136,13 @@ def read_page_original(image, *, model, name=None):
     PageReading
         In the same form as :func:`ocrkit.pipeline.read_page`'s, so the two
         can be scored and saved alike.  ``digits`` holds the stretched crops.
+
+    Raises
+    ------
+    ImageReadError
+        If `image` is a file that cannot be read.
+    OptionError
+        If `image` is an array that is not a grey or RGB image.
     """
     if isinstance(image, str | Path):
         from .imageio import read_image

@@ -13,18 +13,23 @@ ten times.  So:
    together carry a fixed share of the total training weight, whatever the
    number of MNIST digits, through the classifier's ``sample_weight``.
 3. **Check** (:func:`sheet_cross_validation`): k-fold accuracy on the sheet's
-   own digits.  Folds are split by original digit, and only the training
-   folds are augmented, so that no copy of a test digit is ever trained on.
+   own digits, each fold holding about the same share of every label
+   (scikit-learn's ``StratifiedKFold``).  Folds are split by original digit,
+   and only the training folds are augmented, so that no copy of a test digit
+   is ever trained on.
    Another page by the same hand measures a model too: :func:`page_digits`
    cuts its digits out with the page's truth.
 """
 
+import warnings
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from .classify import DigitClassifier
+from .datasets import N_TRAIN, _check_count, load_mnist
+from .errors import OptionError
 from .features import FeatureSettings, extract_features
 
 __all__ = [
@@ -52,18 +57,23 @@ def sheet_digits(sheets):
     -------
     digits : (N, 28, 28) uint8 ndarray
     labels : (N,) int ndarray
+
+    Raises
+    ------
+    OptionError
+        If there is no sheet, no digit, or not one label per digit.
     """
     if hasattr(sheets, "digits"):
         sheets = [sheets]
     sheets = list(sheets)
     if not sheets:
-        raise ValueError("give at least one sheet (ocrkit.sheets.load_sheet)")
+        raise OptionError("sheets: give at least one sheet (ocrkit.sheets.load_sheet)")
     digits = np.concatenate([np.asarray(s.digits, np.uint8).reshape(-1, 28, 28) for s in sheets])
     labels = np.concatenate([np.asarray(s.labels, int).ravel() for s in sheets])
     if len(digits) != len(labels):
-        raise ValueError(f"{len(digits)} digits but {len(labels)} labels")
+        raise OptionError(f"sheets: {len(digits)} digits but {len(labels)} labels")
     if len(digits) == 0:
-        raise ValueError("the sheets hold no digits; fill in the boxes and load them again")
+        raise OptionError("sheets: they hold no digits; fill in the boxes and load them again")
     return digits, labels
 
 
@@ -78,6 +88,7 @@ def augment_digits(digits, *, copies=8, seed=0, rotation=8.0, scale=0.1, shear=0
     copies : int
         Copies of each digit.
     seed : int
+        Seed of the random changes; the same seed gives the same copies.
     rotation : float
         Largest rotation, degrees either way.
     scale : float
@@ -96,12 +107,17 @@ def augment_digits(digits, *, copies=8, seed=0, rotation=8.0, scale=0.1, shear=0
         Copy k of digit i is at ``k * N + i``.
     source : (N * copies,) int ndarray
         Index of the digit each copy was made from.
+
+    Raises
+    ------
+    OptionError
+        If `digits` is not (N, 28, 28) or `copies` is negative.
     """
     digits = np.asarray(digits)
     if digits.ndim != 3 or digits.shape[1:] != (28, 28):
-        raise ValueError(f"digits must be (N, 28, 28), got {digits.shape}")
+        raise OptionError(f"digits must be (N, 28, 28), got shape {digits.shape}")
     if copies < 0:
-        raise ValueError(f"copies must be 0 or more, got {copies}")
+        raise OptionError(f"copies must be 0 or more, got {copies}")
     rng = np.random.default_rng(seed)
     n = len(digits)
     out = np.empty((n * copies, 28, 28), np.uint8)
@@ -131,19 +147,17 @@ def augment_digits(digits, *, copies=8, seed=0, rotation=8.0, scale=0.1, shear=0
 
 
 def _mnist_vectors(n_mnist, features, seed, progress):
-    from .datasets import load_mnist
-
     data = load_mnist(n_train=n_mnist, n_test=1, seed=seed)
     if progress:
         print(f"features of {len(data.y_train)} MNIST digits")
-    return extract_features(data.x_train, features), data.y_train.astype(int)
+    return extract_features(data.x_train, settings=features), data.y_train.astype(int)
 
 
 def _check_weight(sheet_weight):
     weight = DEFAULT_SHEET_WEIGHT if sheet_weight is None else float(sheet_weight)
     if not 0.0 < weight < 1.0:
-        raise ValueError(f"sheet_weight is a share of the training weight, in (0, 1); "
-                         f"got {sheet_weight}")
+        raise OptionError(f"sheet_weight is a share of the training weight, in (0, 1); "
+                          f"got {sheet_weight}")
     return weight
 
 
@@ -152,7 +166,7 @@ def _fit(model, digits, labels, mnist, *, augment, weight, seed):
     copies, _ = augment_digits(digits, copies=augment, seed=seed)
     sheet = np.concatenate([digits, copies])
     sheet_labels = np.tile(labels, augment + 1)
-    vectors = extract_features(sheet, model.features)
+    vectors = extract_features(sheet, settings=model.features)
     if mnist is None:
         model.fit_features(vectors, sheet_labels)
         return model
@@ -166,22 +180,34 @@ def _fit(model, digits, labels, mnist, *, augment, weight, seed):
     return model
 
 
-def _prepare(sheets, mnist, classifier, features, sheet_weight, augment, n_mnist, seed, progress,
+def _kind(kind, params):
+    """``kind``, or the ``classifier=`` that ocrkit 0.1 took instead, with a warning."""
+    if "classifier" in params:
+        warnings.warn("classifier=... is now kind=..., as DigitClassifier and train_mnist_model "
+                      "call it", DeprecationWarning, stacklevel=3)
+        kind = params.pop("classifier")
+    return kind
+
+
+def _prepare(sheets, mnist, kind, features, sheet_weight, augment, n_mnist, seed, progress,
              params):
     digits, labels = sheet_digits(sheets)
     weight = _check_weight(sheet_weight)
     if augment < 0:
-        raise ValueError(f"augment must be 0 or more copies, got {augment}")
-    # Built here to check the classifier's name and parameters before any work.
-    DigitClassifier(classifier, features=features, **params)
+        raise OptionError(f"augment must be 0 or more copies, got {augment}")
+    # Built here to check the classifier's kind and parameters before any work.
+    DigitClassifier(kind, features=features, **params)
+    if mnist:
+        _check_count("n_mnist", n_mnist, N_TRAIN)
     if not mnist and len(np.unique(labels)) < 2:
-        raise ValueError("without MNIST the sheets must hold at least two different digits")
+        raise OptionError("sheets: without MNIST they must hold at least two different digits; "
+                          "add mnist=True")
     features = features or FeatureSettings()
     vectors = _mnist_vectors(n_mnist, features, seed, progress) if mnist else None
     return digits, labels, weight, vectors
 
 
-def train_with_sheets(sheets, *, mnist=True, classifier="svm", features=None, sheet_weight=None,
+def train_with_sheets(sheets, *, mnist=True, kind="svm", features=None, sheet_weight=None,
                       augment=8, n_mnist=None, seed=0, progress=True, **params):
     """Train a classifier on handwriting sheets, with MNIST or alone.
 
@@ -191,7 +217,8 @@ def train_with_sheets(sheets, *, mnist=True, classifier="svm", features=None, sh
         From :func:`ocrkit.sheets.load_sheet`.
     mnist : bool
         Train on MNIST's training digits too.
-    classifier : {'svm', 'knn', 'linear'}
+    kind : {'svm', 'knn', 'linear'}
+        The kind of classifier (:class:`~ocrkit.classify.DigitClassifier`).
     features : FeatureSettings, optional
         The kit's HOG by default.
     sheet_weight : float, optional
@@ -201,7 +228,8 @@ def train_with_sheets(sheets, *, mnist=True, classifier="svm", features=None, sh
     augment : int
         Augmented copies of each sheet digit (:func:`augment_digits`).
     n_mnist : int, optional
-        A class-balanced subset of MNIST instead of all 60,000 digits.
+        How many of MNIST's training digits: a class-balanced subset instead
+        of all 60,000.
     seed : int
         Seed of the augmentation and the MNIST subset.
     progress : bool
@@ -213,13 +241,19 @@ def train_with_sheets(sheets, *, mnist=True, classifier="svm", features=None, sh
     -------
     DigitClassifier
         Its ``trained_on`` records the sheets, copies, weight and MNIST size.
+
+    Raises
+    ------
+    OptionError
+        If an option is out of range, the sheets hold no digits, or (without
+        MNIST) only one label.
     """
-    digits, labels, weight, mnist_data = _prepare(sheets, mnist, classifier, features,
-                                                  sheet_weight, augment, n_mnist, seed, progress,
-                                                  params)
-    model = DigitClassifier(classifier, features=features, **params)
+    kind = _kind(kind, params)
+    digits, labels, weight, mnist_data = _prepare(sheets, mnist, kind, features, sheet_weight,
+                                                  augment, n_mnist, seed, progress, params)
+    model = DigitClassifier(kind, features=features, **params)
     if progress:
-        print(f"training {classifier} on {len(labels)} sheet digits x {augment + 1}"
+        print(f"training {kind} on {len(labels)} sheet digits x {augment + 1}"
               + (f" and {len(mnist_data[1])} MNIST digits" if mnist else ""))
     _fit(model, digits, labels, mnist_data, augment=augment, weight=weight, seed=seed)
     # File names only: a user's folders do not belong in a model file.
@@ -235,19 +269,22 @@ def train_with_sheets(sheets, *, mnist=True, classifier="svm", features=None, sh
     return model
 
 
-def _folds(labels, folds, rng):
-    """Fold of each sample: each label's samples dealt round the folds in random order."""
+def _folds(labels, folds, seed):
+    """Fold of each sample, each fold holding about the same share of every label."""
+    from sklearn.model_selection import StratifiedKFold
+
     fold = np.empty(len(labels), int)
-    start = 0
-    for label in np.unique(labels):
-        members = rng.permutation(np.flatnonzero(labels == label))
-        # Start each label where the last one stopped, so folds stay equal in size.
-        fold[members] = (start + np.arange(len(members))) % folds
-        start += len(members)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        # A label with fewer digits than folds is simply missing from some
+        # folds, which is fine here; scikit-learn warns about it.
+        warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+        for k, (_, held_out) in enumerate(splitter.split(np.zeros(len(labels)), labels)):
+            fold[held_out] = k
     return fold
 
 
-def sheet_cross_validation(sheets, *, folds=5, mnist=True, classifier="svm", features=None,
+def sheet_cross_validation(sheets, *, folds=5, mnist=True, kind="svm", features=None,
                            sheet_weight=None, augment=8, n_mnist=None, seed=0, progress=False,
                            **params):
     """k-fold accuracy on the sheets' own digits.
@@ -261,8 +298,10 @@ def sheet_cross_validation(sheets, *, folds=5, mnist=True, classifier="svm", fea
     sheets : Sheet or sequence of Sheet
     folds : int
         At least 2 and at most the number of sheet digits.
-    mnist, classifier, features, sheet_weight, augment, n_mnist, seed, progress, **params
+    mnist, kind, features, sheet_weight, augment, n_mnist, progress, **params
         As for :func:`train_with_sheets`.
+    seed : int
+        Seed of the folds, the augmentation and the MNIST subset.
 
     Returns
     -------
@@ -272,20 +311,27 @@ def sheet_cross_validation(sheets, *, folds=5, mnist=True, classifier="svm", fea
         out), ``errors`` (list of (index, true, predicted)), and
         ``mnist_only`` (accuracy of a classifier trained on the same MNIST
         digits alone; None without MNIST).
+
+    Raises
+    ------
+    OptionError
+        If an option is out of range (`folds` included), or a fold cannot be
+        held out without MNIST.
     """
-    digits, labels, weight, mnist_data = _prepare(sheets, mnist, classifier, features,
-                                                  sheet_weight, augment, n_mnist, seed, progress,
-                                                  params)
+    kind = _kind(kind, params)
+    digits, labels, weight, mnist_data = _prepare(sheets, mnist, kind, features, sheet_weight,
+                                                  augment, n_mnist, seed, progress, params)
     if not 2 <= folds <= len(labels):
-        raise ValueError(f"folds must be 2 to {len(labels)} (the sheet digits), got {folds}")
-    fold = _folds(labels, folds, np.random.default_rng(seed))
+        raise OptionError(f"folds must be 2 to {len(labels)} (the sheet digits), got {folds}")
+    fold = _folds(labels, folds, seed)
     predicted = np.empty(len(labels), int)
     accuracy = []
     for k in range(folds):
         test, train = fold == k, fold != k
         if not mnist and len(np.unique(labels[train])) < 2:
-            raise ValueError("too few sheet digits to hold a fold out; use fewer folds or --mnist")
-        model = DigitClassifier(classifier, features=features, **params)
+            raise OptionError("folds: too few sheet digits to hold a fold out; use fewer folds "
+                              "or mnist=True")
+        model = DigitClassifier(kind, features=features, **params)
         _fit(model, digits[train], labels[train], mnist_data, augment=augment, weight=weight,
              seed=seed + k)
         predicted[test] = model.predict(digits[test])
@@ -294,7 +340,7 @@ def sheet_cross_validation(sheets, *, folds=5, mnist=True, classifier="svm", fea
             print(f"fold {k + 1}/{folds}: {accuracy[-1]:.1%}")
     mnist_only = None
     if mnist:
-        model = DigitClassifier(classifier, features=features, **params)
+        model = DigitClassifier(kind, features=features, **params)
         model.fit_features(*mnist_data)
         mnist_only = float(np.mean(model.predict(digits) == labels))
     wrong = np.flatnonzero(predicted != labels)
@@ -320,7 +366,7 @@ def page_digits(path, *, method="otsu"):
     path : str or Path
         A page image with its truth next to it (``NAME.json`` in the schema
         of ``ocrkit read --json``), such as the pages in ``data/handwriting``.
-    method : str
+    method : {'otsu', 'contrast', 'fixed', 'adaptive_mean', 'adaptive_gaussian', 'sauvola'}
         How the page is binarised after its light is flattened
         (:func:`ocrkit.preprocess.binarize`).
 
@@ -338,11 +384,17 @@ def page_digits(path, *, method="otsu"):
         If the truth is missing or is not a page's truth.
     ImageReadError
         If the image is missing or cannot be decoded.
+    OptionError
+        If `method` is not a binarisation method.
     """
     from .imageio import read_image
     from .normalize import normalize_digits
-    from .preprocess import binarize, flatten_illumination, to_grey
+    from .preprocess import BINARIZE_METHODS, binarize, flatten_illumination, to_grey
     from .truth import PageTruth
+
+    if method not in BINARIZE_METHODS:
+        choices = ", ".join(repr(name) for name in BINARIZE_METHODS)
+        raise OptionError(f"method: unknown binarisation {method!r}; choose one of {choices}")
 
     truth = PageTruth.load(path)
     ink = binarize(flatten_illumination(to_grey(read_image(path))), method=method)

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from .classify import UNKNOWN
-from .errors import DataFileError
+from .errors import DataFileError, OptionError
 
 __all__ = ["PageTruth", "RealPage", "load_real_truth"]
 
@@ -40,19 +40,19 @@ def _is_int(value):
 
 
 def _check_box(box, where, *, least=0):
-    """``box`` as a list of four ints ``[x, y, w, h]`` with ``w, h >= least``, or ValueError."""
+    """``box`` as a list of four ints ``[x, y, w, h]`` with ``w, h >= least``, or OptionError."""
     if (not isinstance(box, list | tuple | np.ndarray) or len(box) != 4
             or not all(_is_int(v) for v in box) or min(box[2], box[3]) < least):
-        raise ValueError(f"{where}: a box must be 4 integers [x, y, w, h] with w and h at "
+        raise OptionError(f"{where}: a box must be 4 integers [x, y, w, h] with w and h at "
                          f"least {least}; got {box!r}")
     return [int(v) for v in box]
 
 
 def _int_column(values, count, name):
-    """``values`` as a (count,) int64 array, or ValueError naming the column ``name``."""
+    """``values`` as a (count,) int64 array, or OptionError naming the column ``name``."""
     values = np.asarray(values, dtype=np.int64).ravel() if len(values) else np.zeros(0, np.int64)
     if len(values) != count:
-        raise ValueError(f"{count} boxes but {len(values)} values of {name}")
+        raise OptionError(f"{count} boxes but {len(values)} values of {name}")
     return values
 
 
@@ -130,7 +130,7 @@ class PageTruth:
         if boxes.size == 0:
             boxes = np.zeros((0, 4), np.int64)
         if boxes.ndim != 2 or boxes.shape[1] != 4:
-            raise ValueError(f"boxes must be (K, 4) rows of x, y, w, h; got shape {boxes.shape}")
+            raise OptionError(f"boxes must be (K, 4) rows of x, y, w, h; got shape {boxes.shape}")
         columns = {"boxes": boxes.astype(np.int64)}
         for name in ("labels", "line", "number"):
             columns[name] = _int_column(getattr(self, name), len(boxes), name)
@@ -166,41 +166,41 @@ class PageTruth:
 
         Raises
         ------
-        ValueError
+        OptionError
             Naming `where`, the digit and the problem, if `data` is not a
             page's truth.
         """
         if not isinstance(data, dict) or not isinstance(data.get("digits"), list):
-            raise ValueError(f"{where}: not a page's truth (expected a JSON object with a "
+            raise OptionError(f"{where}: not a page's truth (expected a JSON object with a "
                              "'digits' list of {'box': [x, y, w, h], 'label': 0-9 or null, "
                              "'line': int, 'number': int})")
         boxes, labels, line, number = [], [], [], []
         for i, digit in enumerate(data["digits"]):
             at = f"{where}: digit {i}"
             if not isinstance(digit, dict) or "box" not in digit or "label" not in digit:
-                raise ValueError(f"{at}: expected {{'box': [x, y, w, h], 'label': 0-9 or null, "
+                raise OptionError(f"{at}: expected {{'box': [x, y, w, h], 'label': 0-9 or null, "
                                  f"...}}; got {digit!r}")
             boxes.append(_check_box(digit["box"], at))
             label = digit["label"]
             if label is not None and not (_is_int(label) and 0 <= label <= 9):
-                raise ValueError(f"{at}: 'label' must be a digit 0-9 or null; got {label!r}")
+                raise OptionError(f"{at}: 'label' must be a digit 0-9 or null; got {label!r}")
             labels.append(UNKNOWN if label is None else int(label))
             for key, column in (("line", line), ("number", number)):
                 value = digit.get(key, -1)
                 if not _is_int(value) or value < -1:
-                    raise ValueError(f"{at}: '{key}' must be an integer, 0 or more; "
+                    raise OptionError(f"{at}: '{key}' must be an integer, 0 or more; "
                                      f"got {value!r}")
                 column.append(int(value))
         lines = data.get("lines", [])
         if not isinstance(lines, list) or not all(isinstance(text, str) for text in lines):
-            raise ValueError(f"{where}: 'lines' must be a list of strings; got {lines!r}")
+            raise OptionError(f"{where}: 'lines' must be a list of strings; got {lines!r}")
         image = data.get("image", "")
         if not isinstance(image, str):
-            raise ValueError(f"{where}: 'image' must be the image's file name; got {image!r}")
+            raise OptionError(f"{where}: 'image' must be the image's file name; got {image!r}")
         size = data.get("size")
         if size is not None and (not isinstance(size, list | tuple) or len(size) != 2
                                  or not all(_is_int(v) and v > 0 for v in size)):
-            raise ValueError(f"{where}: 'size' must be [width, height] in pixels; got {size!r}")
+            raise OptionError(f"{where}: 'size' must be [width, height] in pixels; got {size!r}")
         return cls(image, size, np.array(boxes, np.int64).reshape(-1, 4), labels, line, number,
                    tuple(lines))
 
@@ -270,10 +270,16 @@ class PageTruth:
         -------
         Path
             The file written.
+
+        Raises
+        ------
+        OptionError
+            If `path` does not end in ``.json``.
         """
         path = Path(path)
         if path.suffix.lower() != ".json":
-            raise ValueError(f"{path}: a page's truth is saved as a .json file")
+            raise OptionError(f"{path}: a page's truth is saved as a .json file; end the name "
+                              "with .json")
         data = self.to_json()
         path.write_text(
             "{\n"
@@ -367,34 +373,34 @@ class RealPage:
 
         Raises
         ------
-        ValueError
+        OptionError
             Naming `where` and the problem.
         """
         if not isinstance(entry, dict):
-            raise ValueError(f"{where}: expected a JSON object; got {type(entry).__name__}")
+            raise OptionError(f"{where}: expected a JSON object; got {type(entry).__name__}")
         missing = [key for key in ("file", "lines", "digit_boxes", "grouping_scored", "sha256",
                                    "bytes", "source") if key not in entry]
         if missing:
-            raise ValueError(f"{where}: missing {', '.join(repr(k) for k in missing)}")
+            raise OptionError(f"{where}: missing {', '.join(repr(k) for k in missing)}")
         name = entry["file"]
         if not isinstance(name, str) or not name or Path(name).name != name:
-            raise ValueError(f"{where}: 'file' must be a file name without folders; got {name!r}")
+            raise OptionError(f"{where}: 'file' must be a file name without folders; got {name!r}")
         lines, line_boxes = entry["lines"], entry["digit_boxes"]
         if (not isinstance(lines, list) or not lines or not all(
                 isinstance(text, str) and text and all(part.isdigit() and part.isascii()
                                                         for part in text.split(" "))
                 for text in lines)):
-            raise ValueError(f"{where}: 'lines' must be a non-empty list of lines of digits, "
+            raise OptionError(f"{where}: 'lines' must be a non-empty list of lines of digits, "
                              f"numbers separated by one space; got {lines!r}")
         if not isinstance(line_boxes, list) or len(line_boxes) != len(lines):
-            raise ValueError(f"{where}: 'digit_boxes' must hold one list of boxes per line "
+            raise OptionError(f"{where}: 'digit_boxes' must hold one list of boxes per line "
                              f"({len(lines)} lines)")
         boxes, labels, line, number = [], [], [], []
         for i, (text, row) in enumerate(zip(lines, line_boxes)):
             digits = text.replace(" ", "")
             if not isinstance(row, list) or len(row) != len(digits):
                 count = len(row) if isinstance(row, list) else "no list of"
-                raise ValueError(f"{where}: line {i} ({text!r}) has {len(digits)} digits but "
+                raise OptionError(f"{where}: line {i} ({text!r}) has {len(digits)} digits but "
                                  f"{count} boxes")
             boxes += [_check_box(box, f"{where}: line {i}", least=1) for box in row]
             labels += [int(d) for d in digits]
@@ -405,7 +411,7 @@ class RealPage:
         starts = np.cumsum([0] + [len(text.replace(" ", "")) for text in lines]).tolist()
         uncertain = entry.get("uncertain", [])
         if not isinstance(uncertain, list):
-            raise ValueError(f"{where}: 'uncertain' must be a list")
+            raise OptionError(f"{where}: 'uncertain' must be a list")
         for item in uncertain:
             try:
                 i, j = item["line"], item["digit_index_in_line"]
@@ -419,32 +425,32 @@ class RealPage:
             except (KeyError, TypeError, IndexError):
                 ok = False
             if not ok:
-                raise ValueError(f"{where}: an 'uncertain' item must name a digit of the lines "
+                raise OptionError(f"{where}: an 'uncertain' item must name a digit of the lines "
                                  "({'line': i, 'digit_index_in_line': j, 'truth': that digit, "
                                  f"'also_accept': ['5', ...]}}); got {item!r}")
             accept[index] |= {int(a) for a in item["also_accept"]}
         printed = entry.get("printed_digit_boxes", [])
         if not isinstance(printed, list):
-            raise ValueError(f"{where}: 'printed_digit_boxes' must be a list of boxes")
+            raise OptionError(f"{where}: 'printed_digit_boxes' must be a list of boxes")
         printed = [_check_box(box, f"{where}: printed digits", least=1) for box in printed]
         if "n_digits" in entry and entry["n_digits"] != len(labels):
-            raise ValueError(f"{where}: 'n_digits' says {entry['n_digits']!r} but the lines "
+            raise OptionError(f"{where}: 'n_digits' says {entry['n_digits']!r} but the lines "
                              f"hold {len(labels)} digits")
         size = entry.get("size_px")
         if size is not None and (not isinstance(size, list) or len(size) != 2
                                  or not all(_is_int(v) and v > 0 for v in size)):
-            raise ValueError(f"{where}: 'size_px' must be [width, height]; got {size!r}")
+            raise OptionError(f"{where}: 'size_px' must be [width, height]; got {size!r}")
         if not isinstance(entry["grouping_scored"], bool):
-            raise ValueError(f"{where}: 'grouping_scored' must be true or false")
+            raise OptionError(f"{where}: 'grouping_scored' must be true or false")
         sha256 = entry["sha256"]
         if not isinstance(sha256, str) or len(sha256) != 64 or not set(sha256) <= _HEX:
-            raise ValueError(f"{where}: 'sha256' must be 64 lower-case hex digits; got {sha256!r}")
+            raise OptionError(f"{where}: 'sha256' must be 64 lower-case hex digits; got {sha256!r}")
         if not _is_int(entry["bytes"]) or entry["bytes"] <= 0:
-            raise ValueError(f"{where}: 'bytes' must be the file's size; got {entry['bytes']!r}")
+            raise OptionError(f"{where}: 'bytes' must be the file's size; got {entry['bytes']!r}")
         source = entry["source"]
         if not isinstance(source, dict) or not all(
                 isinstance(source.get(key), str) and source[key] for key in _SOURCE_KEYS):
-            raise ValueError(f"{where}: 'source' must give {', '.join(_SOURCE_KEYS)} as text")
+            raise OptionError(f"{where}: 'source' must give {', '.join(_SOURCE_KEYS)} as text")
         notes = entry.get("notes", "")
         truth = PageTruth(name, size, np.array(boxes, np.int64).reshape(-1, 4), labels, line,
                           number, tuple(lines))

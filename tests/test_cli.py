@@ -124,3 +124,18 @@ def test_explain_writes_why_each_piece_was_left_out(tmp_path, model_file):
 def test_without_explain_no_explanation_is_written(tmp_path, model_file):
     assert main(["read", str(PAGE), "--model", model_file, "--out", str(tmp_path)]) == 0
     assert not (tmp_path / "writer_c_page_photo_explain.png").exists()
+
+
+def test_train_refuses_an_option_out_of_range_in_one_line(tmp_path, capsys):
+    out = tmp_path / "model.npz"
+    assert main(["train", "--classifier", "knn", "--n-mnist", "70000", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["ocrkit: error: n_mnist must be a number of digits from 0 to 60,000, or None "
+                   "for all of MNIST's; got 70000"]
+    assert not out.exists()
+
+
+def test_train_takes_the_older_n_train_spelling(tmp_path, capsys):
+    out = tmp_path / "model.npz"
+    assert main(["train", "--classifier", "knn", "--n-train", "50", "--out", str(out)]) == 0
+    assert "saved DigitClassifier('knn'" in capsys.readouterr().out

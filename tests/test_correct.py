@@ -1,7 +1,5 @@
 """Tests of ocrkit.correct on readings whose answers are known by construction."""
 
-import json
-
 import numpy as np
 import pytest
 
@@ -11,15 +9,14 @@ from ocrkit.correct import (
     collect_corrections,
     corrections_from_choices,
     corrections_from_truth,
-    load_truth,
-    match_boxes,
     retrain,
     review_order,
-    score_page,
     true_labels,
 )
-from ocrkit.errors import DataFileError
+from ocrkit.errors import OptionError
+from ocrkit.evaluate import match_boxes
 from ocrkit.pipeline import PageReading, read_page
+from ocrkit.truth import PageTruth
 
 
 def make_reading(boxes, labels, confidence=None, digits=None, *, line=None, number=None):
@@ -72,78 +69,25 @@ def test_bad_boxes_are_refused():
 def test_true_labels_follow_the_found_boxes():
     truth = truth_of([[0, 0, 10, 10], [20, 0, 10, 10], [40, 0, 10, 10]], [4, 5, None])
     reading = make_reading([[40, 0, 10, 10], [21, 0, 10, 10], [100, 100, 9, 9]], [1, 5, 2])
-    labels = true_labels(reading, truth)
+    labels = true_labels(truth, reading)
     # The unlabelled true digit and the box of no true digit both get -1.
     assert labels.tolist() == [-1, 5, -1]
+    assert true_labels(PageTruth.from_json(truth), reading).tolist() == [-1, 5, -1]
 
 
-# ----------------------------------------------------------------- scoring
-
-def test_score_page_counts_detection_reading_and_lines():
-    boxes = [[0, 0, 10, 10], [20, 0, 10, 10], [40, 0, 10, 10], [60, 0, 10, 10]]
-    truth = truth_of(boxes, [1, 2, 3, 4], lines=["12 34"])
-    # Found: three true digits (one read wrong, one rejected) and one stray box.
-    reading = make_reading([boxes[0], boxes[1], boxes[2], [0, 100, 10, 10]], [1, 7, -1, 3],
-                           line=[0, 0, 0, 1], number=[0, 0, 1, 2])
-    scores = score_page(reading, truth)
-    assert scores == {"truth_digits": 4, "found": 4, "matched": 3, "read_right": 1,
-                      "recall": 0.75, "precision": 0.75, "accuracy": 1 / 3,
-                      "page_accuracy": 0.25, "lines_right": 0, "lines": 1}
-    assert all(type(v) in (int, float) for v in scores.values())
+def test_a_reading_given_before_its_truth_still_works_with_a_warning():
+    truth = truth_of([[0, 0, 10, 10], [20, 0, 10, 10]], [4, 5])
+    reading = make_reading([[0, 0, 10, 10], [20, 0, 10, 10]], [4, 7])
+    with pytest.warns(DeprecationWarning, match=r"true_labels\(truth, reading"):
+        assert true_labels(reading, truth).tolist() == [4, 5]
+    with pytest.warns(DeprecationWarning, match=r"corrections_from_truth\(truth, reading"):
+        assert corrections_from_truth(reading, truth) == {1: 5}
 
 
-def test_a_perfect_reading_scores_one_and_reads_every_line():
-    boxes = [[0, 0, 10, 10], [20, 0, 10, 10], [60, 0, 10, 10]]
-    truth = truth_of(boxes, [1, 2, 3], lines=["12 3"])
-    reading = make_reading(boxes, [1, 2, 3], number=[0, 0, 1])
-    scores = score_page(reading, truth)
-    assert scores["recall"] == scores["precision"] == scores["accuracy"] == 1.0
-    assert scores["lines_right"] == 1
-
-
-def test_an_empty_reading_has_no_precision_or_accuracy():
-    truth = truth_of([[0, 0, 10, 10]], [1])
-    scores = score_page(make_reading(np.zeros((0, 4)), []), truth)
-    assert scores["recall"] == 0.0 and scores["page_accuracy"] == 0.0
-    assert np.isnan(scores["precision"]) and np.isnan(scores["accuracy"])
-
-
-def test_load_truth_finds_the_json_next_to_the_image(tmp_path):
-    truth = truth_of([[0, 0, 10, 10]], [3], lines=["3"])
-    (tmp_path / "page.json").write_text(json.dumps(truth))
-    assert load_truth(tmp_path / "page.jpg") == truth
-    assert load_truth(tmp_path / "page.json") == truth
-
-
-def test_load_truth_says_what_is_wrong(tmp_path):
-    with pytest.raises(DataFileError, match="missing.json: no ground-truth file"):
-        load_truth(tmp_path / "missing.jpg")
-    (tmp_path / "bad.json").write_text(json.dumps({"digits": [{"box": [0, 0, 1, 1]}]}))
-    with pytest.raises(DataFileError, match=r"bad.json: digit 0: expected \{'box'"):
-        load_truth(tmp_path / "bad.json")
-    (tmp_path / "list.json").write_text("[]")
-    with pytest.raises(DataFileError, match="list.json: not a page's truth"):
-        load_truth(tmp_path / "list.json")
-
-
-def test_score_page_takes_a_truth_dict_with_only_boxes_and_labels():
-    # As notebook 06 builds one for a rescaled page: no lines, no line numbers.
-    boxes = [[0, 0, 10, 10], [20, 0, 10, 10]]
-    truth = {"digits": [{"box": b, "label": label} for b, label in zip(boxes, [1, 2])]}
-    scores = score_page(make_reading(boxes, [1, 5]), truth)
-    assert (scores["matched"], scores["read_right"], scores["lines"]) == (2, 1, 0)
-
-
-def test_bundled_pages_score_as_the_benchmark_does():
-    from ocrkit._paths import DATA_DIR
-
-    page = DATA_DIR / "handwriting" / "writer_c_page_photo.jpg"
-    truth = load_truth(page)
-    # The truth itself, read back as a reading, scores perfectly.
-    boxes = [d["box"] for d in truth["digits"]]
-    reading = make_reading(boxes, [d["label"] for d in truth["digits"]])
-    assert score_page(reading, truth)["page_accuracy"] == 1.0
-    assert len(boxes) == 45
+def test_a_truth_that_is_no_truth_is_refused():
+    reading = make_reading([[0, 0, 10, 10]], [4])
+    with pytest.raises(OptionError, match="^truth: not a page's truth"):
+        true_labels({"boxes": []}, reading)
 
 
 # --------------------------------------------------------------- reviewing
@@ -188,8 +132,8 @@ def test_corrections_from_truth_are_the_wrong_and_rejected_true_digits():
     truth = truth_of(boxes[:3], [1, 2, 3])
     # Digit 3 is no true digit: nothing to correct there.
     reading = make_reading(boxes, [7, 2, -1, 5])
-    assert corrections_from_truth(reading, truth) == {0: 1, 2: 3}
-    assert corrections_from_truth(reading, truth, among=[1, 2, 3]) == {2: 3}
+    assert corrections_from_truth(truth, reading) == {0: 1, 2: 3}
+    assert corrections_from_truth(truth, reading, among=[1, 2, 3]) == {2: 3}
 
 
 def test_collected_corrections_hold_the_digits_and_their_right_labels():
@@ -227,9 +171,9 @@ def test_retraining_learns_the_corrected_labels(mnist):
     boxes = np.array([[30 * i, 0, 20, 20] for i in range(len(right))])
     truth = truth_of(boxes.tolist(), right.tolist())
     reading = make_reading(boxes, (right + 1) % 10, digits=digits)
-    corrections = corrections_from_truth(reading, truth)
+    corrections = corrections_from_truth(truth, reading)
     assert len(corrections) == len(right)
-    model = retrain(collect_corrections(reading, corrections), mnist=False, classifier="knn",
+    model = retrain(collect_corrections(reading, corrections), mnist=False, kind="knn",
                     augment=0, k=1)
     assert model.predict(digits).tolist() == right.tolist()
     assert model.trained_on["sheets"] == ["corrections of page.png"]
@@ -251,7 +195,7 @@ def test_retraining_with_mnist_and_a_sheet(mnist):
 
 def test_retraining_with_nothing_to_learn_says_so():
     reading = make_reading(np.zeros((1, 4)), [7])
-    with pytest.raises(ValueError, match="correct at least one digit"):
+    with pytest.raises(OptionError, match="correct at least one digit"):
         retrain(collect_corrections(reading, {}))
 
 
@@ -266,7 +210,7 @@ def test_corrections_fix_a_real_page_digit(trained_classifier):
     first = int(reading.labels[0])
     wrong = (first + 1) % 10
     fixes = collect_corrections(reading, {0: wrong})
-    new = retrain(fixes, n_mnist=300, classifier="knn", k=1, augment=2, progress=False)
+    new = retrain(fixes, n_mnist=300, kind="knn", k=1, augment=2, progress=False)
     assert new.predict(reading.digits[:1]).tolist() == [wrong]
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ocrkit.datasets import MNIST_SHA256, load_mnist, mnist_path
-from ocrkit.errors import DataFileError, OcrkitError
+from ocrkit.errors import DataFileError, OcrkitError, OptionError
 
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
@@ -52,9 +52,14 @@ def test_a_subset_as_large_as_an_unbalanced_set_returns_all_of_it(full):
     assert np.bincount(data.y_test).tolist() == TEST_COUNTS
 
 
-def test_asking_for_more_than_there_is_says_so():
-    with pytest.raises(ValueError, match="only 10000 exist"):
-        load_mnist(n_test=10001)
+@pytest.mark.parametrize(("sizes", "match"), [
+    ({"n_test": 10001}, "^n_test must be a number of digits from 0 to 10,000, .*got 10001$"),
+    ({"n_train": -1}, "^n_train must be a number of digits from 0 to 60,000"),
+    ({"n_train": 2.5}, "^n_train must be a number of digits"),
+])
+def test_asking_for_more_than_there_is_says_so(sizes, match):
+    with pytest.raises(OptionError, match=match):
+        load_mnist(**sizes)
 
 
 def test_missing_file_says_how_to_restore_it(tmp_path):

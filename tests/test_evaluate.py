@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from ocrkit._paths import DATA_DIR
+from ocrkit.errors import OptionError
 from ocrkit.evaluate import (
     accuracy,
     confusion_matrix,
@@ -37,7 +38,7 @@ def test_accuracy_of_nothing_is_nan():
     ([1.0, 2.0], [1, 2], "integers"),
 ])
 def test_bad_labels_are_refused_with_a_reason(true, predicted, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(OptionError, match=match):
         accuracy(true, predicted)
 
 
@@ -129,7 +130,7 @@ def test_format_table_shows_nan_strings_and_bools():
 
 
 def test_format_table_refuses_a_list():
-    with pytest.raises(ValueError, match="dict of row name"):
+    with pytest.raises(OptionError, match="dict of row name"):
         format_table([{"a": 1}])
 
 
@@ -201,6 +202,19 @@ def test_lines_and_numbers_split_and_run_together_are_counted():
     assert (score.lines_split, score.lines_mixed) == (0, 1)
     assert (score.numbers_split, score.numbers_merged) == (0, 1)
     assert score.line_errors == 1 and score.number_errors == 1
+
+
+def test_score_page_takes_a_truth_dict_with_only_boxes_and_labels():
+    # As notebook 06 builds one for a rescaled page: no lines, no line numbers.
+    truth = {"digits": [{"box": [0, 0, 10, 20], "label": 1}, {"box": [30, 0, 10, 20], "label": 2}]}
+    reading = reading_of(PageTruth.from_json(truth), labels=[1, 5])
+    score = score_page(truth, reading)
+    assert (score.found, score.right, score.truth_lines) == (2, 1, 0)
+
+
+def test_a_reading_that_is_no_reading_is_refused():
+    with pytest.raises(OptionError, match="^a reading must be a PageReading or its to_json"):
+        score_page(a_truth(), {"boxes": []})
 
 
 def test_nothing_found_has_no_precision():

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from ocrkit.errors import OptionError
 from ocrkit.features import ORIGINAL_HOG, FeatureSettings, extract_features
 from ocrkit.hog import hog
 from ocrkit.normalize import deskew
@@ -15,7 +16,7 @@ def digits(mnist_subset):
 
 def test_default_vectors_are_the_square_root_of_interpolated_hog_at_unit_length(digits):
     settings = FeatureSettings()
-    vectors = extract_features(digits, settings)
+    vectors = extract_features(digits, settings=settings)
     plain = hog(deskew(digits), orientations=settings.orientations,
                 pixels_per_cell=settings.pixels_per_cell,
                 cells_per_block=settings.cells_per_block, signed=True, interpolate=True)
@@ -29,13 +30,34 @@ def test_power_one_leaves_hog_as_it_is(digits):
     plain = hog(digits, orientations=settings.orientations,
                 pixels_per_cell=settings.pixels_per_cell, signed=True, interpolate=True,
                 dtype=np.float64)
-    np.testing.assert_array_equal(extract_features(digits, settings), plain)
+    np.testing.assert_array_equal(extract_features(digits, settings=settings), plain)
 
 
 @pytest.mark.parametrize("power", [0, -0.5, 2])
 def test_power_outside_zero_to_one_is_refused(power):
-    with pytest.raises(ValueError, match="power must be in"):
+    with pytest.raises(OptionError, match="power must be in"):
         FeatureSettings(power=power)
+
+
+@pytest.mark.parametrize(("options", "match"), [
+    ({"kind": "edges"}, "^kind: unknown feature kind 'edges'; choose 'hog' or 'pixels'$"),
+    ({"block_norm": "L3"}, "^block_norm must be one of 'L1', 'L1-sqrt', 'L2', 'L2-Hys'; got 'L3'$"),
+])
+def test_unknown_choices_are_refused_before_any_work(options, match):
+    with pytest.raises(OptionError, match=match):
+        FeatureSettings(**options)
+
+
+def test_settings_given_by_position_still_work_with_a_warning(digits):
+    settings = FeatureSettings(kind="pixels")
+    with pytest.warns(DeprecationWarning, match=r"extract_features\(digits, settings=\.\.\.\)"):
+        old = extract_features(digits, settings)
+    np.testing.assert_array_equal(old, extract_features(digits, settings=settings))
+
+
+def test_digits_of_the_wrong_shape_are_refused():
+    with pytest.raises(OptionError, match=r"^digits must be an \(N, 28, 28\) stack"):
+        extract_features(np.zeros((2, 1, 28, 28), np.uint8))
 
 
 def test_settings_round_trip_through_a_dict():
@@ -52,7 +74,7 @@ def test_settings_written_before_interpolation_existed_read_as_they_were_trained
 
 
 def test_the_original_programs_features_are_plain_hog(digits):
-    vectors = extract_features(digits, ORIGINAL_HOG)
+    vectors = extract_features(digits, settings=ORIGINAL_HOG)
     expected = hog(digits, orientations=10, pixels_per_cell=(5, 5), cells_per_block=(1, 1),
                    dtype=np.float64)
     np.testing.assert_array_equal(vectors, expected)

@@ -5,6 +5,7 @@ import pytest
 from skimage.feature import hog as skimage_hog
 
 from ocrkit import hog as hog_module
+from ocrkit.errors import OptionError
 from ocrkit.hog import BLOCK_NORMS, hog, hog_cells, hog_feature_length
 
 # Unit steps in (row, column) and the angle of the gradient they make, measured
@@ -201,18 +202,18 @@ def test_cells_have_documented_shape():
     ],
 )
 def test_invalid_input_raises_with_advice(images, options, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(OptionError, match=message):
         hog(images, **options)
 
 
 def test_cells_and_length_validate_too():
-    with pytest.raises(ValueError, match="at least 4 rows and 4 columns"):
+    with pytest.raises(OptionError, match="at least 4 rows and 4 columns"):
         hog_cells(np.zeros((3, 10)))
-    with pytest.raises(ValueError, match="Convert colour images to grey"):
+    with pytest.raises(OptionError, match="Convert colour images to grey"):
         hog_cells(np.zeros((1, 28, 28, 3)))
-    with pytest.raises(ValueError, match="at least 21 rows and 21 columns"):
+    with pytest.raises(OptionError, match="at least 21 rows and 21 columns"):
         hog_feature_length((20, 28), pixels_per_cell=(7, 7), cells_per_block=(3, 3))
-    with pytest.raises(ValueError, match="image_shape must be"):
+    with pytest.raises(OptionError, match="image_shape must be"):
         hog_feature_length((28,))
 
 

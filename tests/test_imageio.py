@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from ocrkit.errors import ImageReadError, ImageTooLargeError, ImageWriteError, OcrkitError
+from ocrkit.errors import (
+    ImageReadError,
+    ImageTooLargeError,
+    ImageWriteError,
+    OcrkitError,
+    OptionError,
+)
 from ocrkit.imageio import image_size, read_image, write_image
 
 # Any warning (Pillow's decompression-bomb warning, corrupt EXIF, ...) fails the test.
@@ -409,7 +415,7 @@ def test_max_pixels_is_inclusive(tmp_path):
 
 @pytest.mark.parametrize("max_pixels", [0, -5, 1e8, True, None])
 def test_max_pixels_must_be_a_positive_integer(tmp_path, max_pixels):
-    with pytest.raises(ValueError, match="max_pixels"):
+    with pytest.raises(OptionError, match="^max_pixels must be"):
         read_image(tmp_path / "page.png", max_pixels=max_pixels)
 
 
@@ -545,6 +551,6 @@ def test_write_errors_are_ocrkit_errors(tmp_path):
 )
 def test_write_refuses_arrays_it_cannot_store(tmp_path, image, problem):
     path = tmp_path / "out.png"
-    with pytest.raises(ValueError, match=problem):
+    with pytest.raises(OptionError, match=problem):
         write_image(path, image)
     assert not path.exists()

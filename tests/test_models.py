@@ -14,7 +14,7 @@ from ocrkit import __version__
 from ocrkit._paths import DATA_DIR
 from ocrkit.classifiers import CLASSIFIERS, Classifier
 from ocrkit.classify import CLASSIFIER_KINDS, DigitClassifier
-from ocrkit.errors import DataFileError, ModelFileError, OcrkitError
+from ocrkit.errors import DataFileError, ModelFileError, NotTrainedError, OcrkitError, OptionError
 from ocrkit.features import FeatureSettings
 from ocrkit.models import (
     DEFAULT_MODEL_SHA256,
@@ -24,6 +24,7 @@ from ocrkit.models import (
     default_settings,
     load_model,
     save_model,
+    train_mnist_model,
 )
 
 
@@ -101,8 +102,28 @@ def test_save_leaves_no_partial_file(models, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["linear.npz"]
 
 
+def test_train_mnist_model_takes_n_mnist_as_the_sheet_trainers_do():
+    model = train_mnist_model("knn", n_mnist=50, progress=False)
+    assert model.trained_on == {"mnist_train": 50} and len(model.arrays["labels"]) == 50
+    with pytest.warns(DeprecationWarning, match=r"n_train=\.\.\.\) is now n_mnist"):
+        old = train_mnist_model("knn", n_train=50, progress=False)
+    assert np.array_equal(old.arrays["vectors"], model.arrays["vectors"])
+    with pytest.raises(OptionError, match="^n_mnist must be a number of digits from 0 to 60,000"):
+        train_mnist_model("knn", n_mnist=60001, progress=False)
+    with pytest.raises(OptionError, match="^kind: unknown classifier 'tree'"):
+        train_mnist_model("tree", n_mnist=50, progress=False)
+
+
+def test_a_model_file_that_cannot_be_written_says_where(models, tmp_path):
+    with pytest.raises(ModelFileError, match=r"nowhere.*folder .*nowhere does not exist; create"):
+        save_model(models["linear"], tmp_path / "nowhere" / "m.npz")
+    with pytest.raises(ModelFileError, match="is a directory; give a file name ending in .npz"):
+        save_model(models["linear"], tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_untrained_model_cannot_be_saved(tmp_path):
-    with pytest.raises(ValueError, match=r"untrained classifier; call fit\(\) first"):
+    with pytest.raises(NotTrainedError, match=r"untrained classifier; call fit\(\) first"):
         save_model(DigitClassifier("svm"), tmp_path / "empty.npz")
     assert not (tmp_path / "empty.npz").exists()
 
@@ -329,7 +350,8 @@ def test_the_shipped_default_model_has_the_current_default_settings():
 
 
 def test_the_shipped_default_model_checksum_is_the_one_documented():
-    digest = hashlib.sha256(default_model_path().read_bytes()).hexdigest()
+    with open(default_model_path(), "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
     assert digest == DEFAULT_MODEL_SHA256
     readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
     assert f"| default-svm.npz | {default_model_path().stat().st_size} | {digest} |" in readme

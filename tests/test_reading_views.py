@@ -163,7 +163,7 @@ def test_retrain_and_reread_learns_a_correction_and_reads_the_page_again(trained
     reading = read_page(DATA_DIR / "handwriting" / "writer_c_page_photo.jpg", model=model)
     wrong = (int(reading.labels[0]) + 1) % 10
     fixes, again, changed = retrain_and_reread(reading, {0: wrong}, n_mnist=300,
-                                               classifier="knn", k=1, augment=2,
+                                               kind="knn", k=1, augment=2,
                                                progress=False)
     assert fixes.indices.tolist() == [0] and fixes.labels.tolist() == [wrong]
     assert again.name == reading.name and again.image is reading.image

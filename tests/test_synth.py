@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from ocrkit._paths import DATA_DIR
+from ocrkit.errors import ImageWriteError, OptionError
 from ocrkit.evaluate import match_boxes
 from ocrkit.models import default_model
 from ocrkit.normalize import normalize_digits
@@ -54,7 +55,7 @@ def box_slice(box):
 def test_every_writer_draws_every_digit_inside_its_box(writer):
     rng = np.random.default_rng(0)
     for label in range(10):
-        glyph = draw_digit(label, writer=writer, height=32, rng=rng)
+        glyph = draw_digit(label, writer=writer, height=32, seed=rng)
         assert glyph.dtype == np.float32
         assert 0.0 <= glyph.min() and glyph.max() <= 1.0
         assert glyph.max() > 0.9, f"digit {label} has no solid ink"
@@ -77,7 +78,8 @@ def test_glyphs_vary_but_repeat_from_the_same_seed():
     again = render_glyphs([3, 3, 3], writer="a", height=32, seed=4)
     assert all(np.array_equal(a, b) for a, b in zip(first, again))
     assert not np.array_equal(first[0][:20, :20], first[1][:20, :20])
-    assert np.array_equal(draw_digit(5), draw_digit(5))  # rng=None means seed 0
+    assert np.array_equal(draw_digit(5), draw_digit(5, seed=0))  # seed 0 by default
+    assert not np.array_equal(draw_digit(5, height=32), draw_digit(5, height=32, seed=1))
 
 
 def mean_glyph(writer):
@@ -105,9 +107,9 @@ def test_writers_differ_from_one_another():
 @pytest.mark.parametrize("label", sorted(BROKEN_DIGITS))
 def test_broken_digits_fall_in_pieces(writer, label):
     for seed in range(3):
-        glyph = draw_digit(label, writer=writer, height=48, rng=seed, broken=True)
+        glyph = draw_digit(label, writer=writer, height=48, seed=seed, broken=True)
         assert components(glyph >= TRUTH_LEVEL) >= 2
-        whole = draw_digit(label, writer=writer, height=48, rng=seed)
+        whole = draw_digit(label, writer=writer, height=48, seed=seed)
         assert components(whole >= TRUTH_LEVEL) == 1
 
 
@@ -122,8 +124,10 @@ def test_continental_forms():
     (loop_and_stem, corners), = digit_strokes(9, nine="open")
     stem_top = loop_and_stem[np.flatnonzero(corners)[-1]]
     assert np.hypot(*(loop_and_stem[0] - stem_top)) > 0.4
-    with pytest.raises(ValueError, match="nine='hooked'; choose one of"):
+    with pytest.raises(OptionError, match="nine='hooked'; choose one of"):
         Writer("x", nine="hooked")
+    with pytest.raises(OptionError, match="^nine='hooked'; choose one of 'straight', 'curved'"):
+        digit_strokes(9, nine="hooked")
 
 
 def test_mnist_reads_writer_e_s_1_as_7_and_9_as_4():
@@ -295,7 +299,7 @@ def test_parse_number_markup():
 
 def test_save_page_writes_image_and_truth(tmp_path):
     image, truth = render_page(small_layout(), condition="scan", dpi=DPI)
-    image_path, json_path = save_page(tmp_path / "mine.jpg", image, truth)
+    image_path, json_path = save_page(image, truth, tmp_path / "mine.jpg")
     saved = json.loads(json_path.read_text())
     assert saved["image"] == "mine.jpg" and saved["digits"] == truth["digits"]
     decoded = cv2.imread(str(image_path))
@@ -307,22 +311,31 @@ def test_saved_truth_is_a_page_truth_file(tmp_path):
     # truth, written as PageTruth.save writes it, and a key that is not the
     # truth's (a template photo's "stray") is left out.
     image, truth = render_page(small_layout(), condition="clean", dpi=DPI, name="x.png")
-    _, json_path = save_page(tmp_path / "mine.png", image, {**truth, "stray": [[1, 2, 3, 4]]})
+    _, json_path = save_page(image, {**truth, "stray": [[1, 2, 3, 4]]}, tmp_path / "mine.png")
     loaded = PageTruth.load(json_path)
     assert loaded.to_json() == {**truth, "image": "mine.png"}
     again = loaded.save(tmp_path / "again.json")
     assert again.read_bytes() == json_path.read_bytes()
     # A PageTruth is saved as it is, under the image's name.
-    _, from_truth = save_page(tmp_path / "other.png", image, loaded)
+    _, from_truth = save_page(image, loaded, tmp_path / "other.png")
     assert PageTruth.load(from_truth).image == "other.png"
 
 
 def test_save_page_refuses_a_truth_that_is_not_one(tmp_path):
     image, truth = render_page(small_layout(), condition="clean", dpi=DPI)
     truth["digits"][0]["label"] = 12
-    with pytest.raises(ValueError, match="mine.png's truth: digit 0: 'label' must be a digit"):
-        save_page(tmp_path / "mine.png", image, truth)
+    with pytest.raises(OptionError, match="mine.png's truth: digit 0: 'label' must be a digit"):
+        save_page(image, truth, tmp_path / "mine.png")
     assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ImageWriteError, match=r"mine\.gif: cannot choose a format; end the name"):
+        save_page(image, truth, tmp_path / "mine.gif")
+
+
+def test_save_page_with_the_path_first_still_works_with_a_warning(tmp_path):
+    image, truth = render_page(small_layout(), condition="clean", dpi=DPI)
+    with pytest.warns(DeprecationWarning, match=r"save_page\(image, truth, path\)"):
+        image_path, _ = save_page(tmp_path / "old.png", image, truth)
+    assert image_path == tmp_path / "old.png" and image_path.with_suffix(".json").exists()
 
 
 @pytest.mark.parametrize(
@@ -348,7 +361,7 @@ def test_save_page_refuses_a_truth_that_is_not_one(tmp_path):
     ],
 )
 def test_errors_say_what_to_change(call, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(OptionError, match=match):
         call()
 
 

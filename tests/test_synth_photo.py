@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from ocrkit.errors import OptionError
 from ocrkit.synth import (
     HARD_CASES,
     SURROUNDINGS,
@@ -55,22 +56,24 @@ def away_from_ink(scene, grow=6):
 
 @pytest.mark.parametrize("size", [(640, 480), (768, 560), (333, 201)])
 def test_picture_has_exactly_the_size_asked_for(size):
-    image, truth = render_photo(LINE, PhotoConditions(size=size, close_crop=0.12), seed=1)
+    conditions = PhotoConditions(size=size, close_crop=0.12)
+    image, truth = render_photo(LINE, conditions=conditions, seed=1)
     assert image.shape == (size[1], size[0], 3) and image.dtype == np.uint8
     assert truth["size"] == list(size)
 
 
 def test_same_seed_same_bytes_different_seed_differs():
     conditions = PhotoConditions(size=SMALL, rotation=8, perspective=12, shadow=0.4)
-    first, truth = render_photo(LINE, conditions, seed=3)
-    again, truth_again = render_photo(LINE, conditions, seed=3)
-    other, truth_other = render_photo(LINE, conditions, seed=4)
+    first, truth = render_photo(LINE, conditions=conditions, seed=3)
+    again, truth_again = render_photo(LINE, conditions=conditions, seed=3)
+    other, truth_other = render_photo(LINE, conditions=conditions, seed=4)
     assert first.tobytes() == again.tobytes() and truth == truth_again
     assert first.tobytes() != other.tobytes() and truth != truth_other
 
 
 def test_truth_schema_and_labels():
-    _, truth = render_photo(["12 345", "6789 0"], PhotoConditions(size=SMALL), name="p.jpg")
+    _, truth = render_photo(["12 345", "6789 0"], conditions=PhotoConditions(size=SMALL),
+                            name="p.jpg")
     _, page_truth = render_page(
         lines_layout(["1"], digit_height_mm=5, page=(40, 30), margin_mm=5), dpi=100
     )
@@ -87,7 +90,8 @@ def test_truth_schema_and_labels():
 
 @pytest.mark.parametrize("rotation", [0, 20])
 def test_boxes_are_the_tight_boxes_of_the_ink(rotation):
-    _, truth, scene = render_photo(LINE, plain(rotation=rotation), seed=2, return_scene=True)
+    _, truth, scene = render_photo(LINE, conditions=plain(rotation=rotation), seed=2,
+                                   return_scene=True)
     ink = scene["ink"] >= TRUTH_LEVEL
     covered = np.zeros(ink.shape, bool)
     for digit in truth["digits"]:
@@ -105,7 +109,8 @@ def test_boxes_are_the_tight_boxes_of_the_ink(rotation):
 @pytest.mark.parametrize("contrast", [0.15, 0.4, 0.8])
 def test_contrast_sets_ink_darkness_relative_to_paper(contrast):
     conditions = plain(contrast=contrast, pen_width=0.14)
-    image, _, scene = render_photo(LINE, conditions, writer="c", seed=1, return_scene=True)
+    image, _, scene = render_photo(LINE, conditions=conditions, writer="c", seed=1,
+                                   return_scene=True)
     g = grey(image)
     paper = np.median(g[away_from_ink(scene)])
     ink = np.percentile(g[scene["ink"] > 0.99], 5)
@@ -115,8 +120,8 @@ def test_contrast_sets_ink_darkness_relative_to_paper(contrast):
 
 @pytest.mark.parametrize("noise", [0.02, 0.08])
 def test_noise_has_the_asked_spread_on_paper(noise):
-    quiet, _, scene = render_photo(LINE, plain(), seed=5, return_scene=True)
-    noisy, _ = render_photo(LINE, plain(noise=noise), seed=5)
+    quiet, _, scene = render_photo(LINE, conditions=plain(), seed=5, return_scene=True)
+    noisy, _ = render_photo(LINE, conditions=plain(noise=noise), seed=5)
     diff = grey(noisy) - grey(quiet)
     paper = away_from_ink(scene)
     assert diff[paper].std() / 220 == pytest.approx(noise, rel=0.1)
@@ -127,7 +132,7 @@ def test_noise_has_the_asked_spread_on_paper(noise):
 def test_paper_tone_and_colour():
     tint = (1.1, 1.0, 0.8)
     image, _, scene = render_photo(
-        LINE, plain(paper_tone=150, paper_colour=tint), seed=1, return_scene=True
+        LINE, conditions=plain(paper_tone=150, paper_colour=tint), seed=1, return_scene=True
     )
     paper = np.median(image[away_from_ink(scene)], axis=0)
     expected = 150 * np.array(tint) / np.mean(tint)
@@ -135,8 +140,10 @@ def test_paper_tone_and_colour():
 
 
 def test_pen_width_sets_stroke_width():
-    thin = render_photo(LINE, plain(pen_width=0.03), seed=1, return_scene=True)[2]["ink"]
-    thick = render_photo(LINE, plain(pen_width=0.12), seed=1, return_scene=True)[2]["ink"]
+    thin = render_photo(LINE, conditions=plain(pen_width=0.03), seed=1,
+                        return_scene=True)[2]["ink"]
+    thick = render_photo(LINE, conditions=plain(pen_width=0.12), seed=1,
+                         return_scene=True)[2]["ink"]
     assert 2.5 < thick.sum() / thin.sum() < 5
 
 
@@ -146,7 +153,8 @@ def test_blur_sigma_is_relative_to_the_digit_height():
     layout = lines_layout(["38"], digit_height_mm=8, page=(30, 22), margin_mm=3)
     base = PhotoConditions.plain(size=SMALL, surroundings="dark mat", sheet_fill=0.5)
     for blur in (0.05, 0.1):
-        image, _, scene = render_photo(layout, base.replace(blur=blur), seed=1, return_scene=True)
+        image, _, scene = render_photo(layout, conditions=base.replace(blur=blur), seed=1,
+                                       return_scene=True)
         (x3, y3), (x2, _) = scene["sheet"][3], scene["sheet"][2]
         edge = int(round(y3))
         profile = grey(image)[edge + 35 : edge - 35 : -1, int(x3) + 20 : int(x2) - 20].mean(axis=1)
@@ -157,8 +165,8 @@ def test_blur_sigma_is_relative_to_the_digit_height():
 
 
 def test_sharpening_draws_light_halos_along_strokes():
-    image, _, scene = render_photo(LINE, plain(sharpen=2.0), seed=1, return_scene=True)
-    flat, _ = render_photo(LINE, plain(), seed=1)
+    image, _, scene = render_photo(LINE, conditions=plain(sharpen=2.0), seed=1, return_scene=True)
+    flat, _ = render_photo(LINE, conditions=plain(), seed=1)
     ink = (scene["ink"] > 0.02).astype(np.uint8)
     ring = (cv2.dilate(ink, np.ones((5, 5), np.uint8)) > 0) & (ink == 0)
     brighter = grey(image) - grey(flat)
@@ -174,15 +182,15 @@ def blockiness(image):
 
 
 def test_strong_jpeg_leaves_blocks():
-    raw, _ = render_photo(LINE, plain(noise=0.03), seed=1)
-    strong, _ = render_photo(LINE, plain(noise=0.03, jpeg_quality=10), seed=1)
+    raw, _ = render_photo(LINE, conditions=plain(noise=0.03), seed=1)
+    strong, _ = render_photo(LINE, conditions=plain(noise=0.03, jpeg_quality=10), seed=1)
     assert blockiness(raw) == pytest.approx(1, abs=0.1)
     assert blockiness(strong) > 1.4
     assert np.abs(grey(strong) - grey(raw)).mean() > 2
 
 
 def test_vignetting_darkens_the_corners():
-    image, _ = render_photo(LINE, plain(vignetting=0.4), seed=1)
+    image, _ = render_photo(LINE, conditions=plain(vignetting=0.4), seed=1)
     g, (h, w) = grey(image), SMALL[::-1]
     centre = np.median(g[h // 2 - 60 : h // 2 - 30, w // 2 - 20 : w // 2 + 20])
     corner = np.median(g[:6, :6])
@@ -198,7 +206,8 @@ def smooth_paper(image, scene):
 
 def test_uneven_light():
     def spread(conditions):
-        paper = smooth_paper(*render_photo(LINE, conditions, seed=1, return_scene=True)[::2])
+        paper = smooth_paper(*render_photo(LINE, conditions=conditions, seed=1,
+                                           return_scene=True)[::2])
         return np.percentile(paper, 99) / np.percentile(paper, 1)
 
     assert spread(plain(uneven_light=0.5)) > 1.3
@@ -207,7 +216,8 @@ def test_uneven_light():
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_shadow_is_soft_and_of_the_asked_strength(seed):
-    image, _, scene = render_photo(LINE, plain(shadow=0.5), seed=seed, return_scene=True)
+    image, _, scene = render_photo(LINE, conditions=plain(shadow=0.5), seed=seed,
+                                   return_scene=True)
     paper = smooth_paper(image, scene)
     lit, dark = np.percentile(paper, 99.5), np.percentile(paper, 0.5)
     assert dark / lit == pytest.approx(0.5, abs=0.05)
@@ -222,7 +232,7 @@ def test_shadow_is_soft_and_of_the_asked_strength(seed):
 @pytest.mark.parametrize("kind", [s for s in SURROUNDINGS if s != "none"])
 def test_surroundings_lie_outside_the_sheet_darker_and_textured(kind):
     conditions = plain(surroundings=kind, close_crop=None, sheet_fill=0.6, rotation=12)
-    image, _, scene = render_photo(LINE, conditions, seed=1, return_scene=True)
+    image, _, scene = render_photo(LINE, conditions=conditions, seed=1, return_scene=True)
     polygon = np.zeros(SMALL[::-1], np.uint8)
     cv2.fillConvexPoly(polygon, np.round(scene["sheet"]).astype(np.int32), 1)
     inner = cv2.erode(polygon, np.ones((5, 5), np.uint8)) > 0
@@ -241,14 +251,14 @@ def test_surroundings_lie_outside_the_sheet_darker_and_textured(kind):
 
 def test_no_surroundings_means_paper_everywhere():
     conditions = plain(close_crop=None, sheet_fill=0.5)
-    _, _, scene = render_photo(LINE, conditions, seed=1, return_scene=True)
+    _, _, scene = render_photo(LINE, conditions=conditions, seed=1, return_scene=True)
     assert (scene["sheet_mask"] == 1).all()
 
 
 @pytest.mark.parametrize("kind", [s for s in SURROUNDINGS if s != "none"])
 def test_surface_textures_are_seeded(kind):
-    first = surface_texture(kind, (40, 50), px_per_mm=4, rng=np.random.default_rng(1))
-    again = surface_texture(kind, (40, 50), px_per_mm=4, rng=np.random.default_rng(1))
+    first = surface_texture(kind, (40, 50), px_per_mm=4, seed=1)
+    again = surface_texture(kind, (40, 50), px_per_mm=4, seed=np.random.default_rng(1))
     assert first.shape == (40, 50, 3) and np.array_equal(first, again)
 
 
@@ -258,14 +268,14 @@ def test_surface_textures_are_seeded(kind):
 @pytest.mark.parametrize("rotation", [-35, -10, 0, 12, 35])
 def test_rotation_turns_the_line_of_digits(rotation):
     conditions = PhotoConditions(size=(640, 480), close_crop=0.1, rotation=rotation)
-    _, truth = render_photo("31415926", conditions, seed=4)
+    _, truth = render_photo("31415926", conditions=conditions, seed=4)
     assert line_angle(centres(truth)) == pytest.approx(rotation, abs=1.0)
 
 
 def test_perspective_makes_the_sheet_a_trapezoid():
     def sides(perspective):
         conditions = plain(close_crop=None, sheet_fill=0.6, perspective=perspective)
-        corners = render_photo(LINE, conditions, seed=2, return_scene=True)[2]["sheet"]
+        corners = render_photo(LINE, conditions=conditions, seed=2, return_scene=True)[2]["sheet"]
         return np.linalg.norm(corners - np.roll(corners, -1, axis=0), axis=1)
 
     flat, tilted = sides(0), sides(25)
@@ -277,20 +287,27 @@ def test_perspective_makes_the_sheet_a_trapezoid():
 @pytest.mark.parametrize(("share", "text"), [(0.05, LINE), (0.15, LINE), (0.6, "47")])
 def test_close_crop_sets_the_digit_height_share(share, text):
     conditions = PhotoConditions(size=(640, 480), close_crop=share)
-    _, truth = render_photo(text, conditions, seed=1)
+    _, truth = render_photo(text, conditions=conditions, seed=1)
     heights = [d["box"][3] for d in truth["digits"]]
     assert np.median(heights) / 480 == pytest.approx(share, abs=max(0.02 * share, 1 / 480))
 
 
 def test_sheet_fill_frames_the_whole_sheet():
     _, _, scene = render_photo(
-        LINE, plain(close_crop=None, sheet_fill=0.7), seed=1, return_scene=True
+        LINE, conditions=plain(close_crop=None, sheet_fill=0.7), seed=1, return_scene=True
     )
     span = scene["sheet"].max(axis=0) - scene["sheet"].min(axis=0)
     assert max(span[0] / SMALL[0], span[1] / SMALL[1]) == pytest.approx(0.7, abs=0.005)
 
 
 # --- errors ---------------------------------------------------------------------------
+
+
+def test_conditions_given_by_position_still_work_with_a_warning():
+    conditions = PhotoConditions.plain(size=SMALL)
+    with pytest.warns(DeprecationWarning, match=r"render_photo\(text, conditions=\.\.\.\)"):
+        old, _ = render_photo(LINE, conditions, seed=1)
+    assert np.array_equal(old, render_photo(LINE, conditions=conditions, seed=1)[0])
 
 
 @pytest.mark.parametrize(
@@ -301,15 +318,16 @@ def test_sheet_fill_frames_the_whole_sheet():
         (lambda: PhotoConditions(surroundings="marble"), "surroundings"),
         (lambda: PhotoConditions(close_crop=0.95), "close_crop"),
         (lambda: PhotoConditions(jpeg_quality=0), "jpeg_quality"),
-        (lambda: render_photo("31415926", PhotoConditions(close_crop=0.6)), "does not fit"),
+        (lambda: render_photo("31415926", conditions=PhotoConditions(close_crop=0.6)),
+         "does not fit"),
         (lambda: render_photo("12a"), "cannot read"),
         (lambda: render_photo([]), "Layout"),
-        (lambda: render_photo(LINE, {"noise": 0.1}), "PhotoConditions"),
-        (lambda: surface_texture("marble", (9, 9), px_per_mm=1, rng=None), "unknown surface"),
+        (lambda: render_photo(LINE, conditions={"noise": 0.1}), "PhotoConditions"),
+        (lambda: surface_texture("marble", (9, 9), px_per_mm=1), "unknown surface"),
     ],
 )
 def test_errors_say_what_to_change(call, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(OptionError, match=match):
         call()
 
 
@@ -372,5 +390,5 @@ def test_hard_cases_match_the_real_failures(cases):
 def test_hard_cases_repeat_from_their_seed(cases):
     (again,) = hard_cases(names=["webcam_slanted"])
     assert again.image.tobytes() == cases["webcam_slanted"].image.tobytes()
-    with pytest.raises(ValueError, match="unknown hard cases"):
+    with pytest.raises(OptionError, match="unknown hard cases"):
         hard_cases(names=["sunset"])

@@ -5,7 +5,7 @@ import pytest
 
 from ocrkit._paths import DATA_DIR
 from ocrkit.cli import main
-from ocrkit.errors import DataFileError
+from ocrkit.errors import DataFileError, OptionError
 from ocrkit.imageio import read_image, write_image
 from ocrkit.models import default_model, load_model, save_model
 from ocrkit.normalize import normalize_digits
@@ -62,7 +62,7 @@ def test_augmented_copies_stay_digits(mnist_subset):
 def test_the_sheet_carries_its_share_of_the_weight(mnist_subset):
     data = mnist_subset(300, 1)
     sheet = as_sheet(data.x_train[:40], data.y_train[:40])
-    model = train_with_sheets(sheet, classifier="knn", n_mnist=500, augment=3, sheet_weight=0.25,
+    model = train_with_sheets(sheet, kind="knn", n_mnist=500, augment=3, sheet_weight=0.25,
                               progress=False)
     weights = model.arrays["weights"]
     assert len(weights) == 500 + 40 * 4
@@ -93,7 +93,7 @@ def test_cross_validation_never_trains_on_a_copy_of_a_test_digit(mnist_subset):
     data = mnist_subset(80, 1)
     labels = np.random.default_rng(0).integers(0, 10, 80)
     result = sheet_cross_validation(as_sheet(data.x_train, labels), folds=4, mnist=False,
-                                    classifier="knn", k=1, augment=4)
+                                    kind="knn", k=1, augment=4)
     assert result["folds"] == 4 and result["samples"] == 80
     assert len(result["fold_accuracy"]) == 4 and result["mnist_only"] is None
     assert result["accuracy"] < 0.4
@@ -110,7 +110,7 @@ def test_cross_validation_on_a_real_sheet(narrow_sheet):
 
 
 def test_trained_model_round_trips(tmp_path, narrow_sheet):
-    model = train_with_sheets(narrow_sheet, mnist=False, classifier="linear", augment=2,
+    model = train_with_sheets(narrow_sheet, mnist=False, kind="linear", augment=2,
                               progress=False)
     path = save_model(model, tmp_path / "mine.npz")
     loaded = load_model(path)
@@ -119,21 +119,47 @@ def test_trained_model_round_trips(tmp_path, narrow_sheet):
 
 
 @pytest.mark.parametrize("options, message", [
-    ({"sheet_weight": 1.0}, "share of the training weight"),
-    ({"augment": -1}, "augment must be"),
-    ({"classifier": "tree"}, "unknown classifier"),
+    ({"sheet_weight": 1.0}, "^sheet_weight is a share of the training weight"),
+    ({"augment": -1}, "^augment must be"),
+    ({"kind": "tree"}, "^kind: unknown classifier 'tree'"),
+    ({"mnist": True, "n_mnist": 70000}, "^n_mnist must be a number of digits from 0 to 60,000"),
 ])
 def test_bad_training_options(narrow_sheet, options, message):
-    with pytest.raises(ValueError, match=message):
-        train_with_sheets(narrow_sheet, mnist=False, progress=False, **options)
+    with pytest.raises(OptionError, match=message):
+        train_with_sheets(narrow_sheet, **{"mnist": False, "progress": False, **options})
+
+
+def test_the_older_classifier_keyword_still_works_with_a_warning(mnist_subset):
+    data = mnist_subset(50, 1)
+    sheet = as_sheet(data.x_train, data.y_train)
+    with pytest.warns(DeprecationWarning, match=r"classifier=\.\.\. is now kind=\.\.\."):
+        model = train_with_sheets(sheet, mnist=False, classifier="knn", augment=0,
+                                  progress=False)
+    assert model.kind == "knn"
+
+
+def test_folds_are_stratified_and_seeded():
+    from ocrkit.training import _folds
+
+    labels = np.repeat(np.arange(10), 10)
+    fold = _folds(labels, 5, 3)
+    # Each fold holds two digits of every label, and the same seed the same folds.
+    assert (np.bincount(fold * 10 + labels, minlength=50) == 2).all()
+    assert np.array_equal(fold, _folds(labels, 5, 3))
+    assert not np.array_equal(fold, _folds(labels, 5, 4))
+
+
+def test_too_many_folds_are_refused(narrow_sheet):
+    with pytest.raises(OptionError, match="^folds must be 2 to 100"):
+        sheet_cross_validation(narrow_sheet, folds=101, mnist=False)
 
 
 def test_one_digit_alone_cannot_train_without_mnist(mnist_subset):
     data = mnist_subset(20, 1)
     ones = data.x_train[data.y_train == 1]
-    with pytest.raises(ValueError, match="at least two different digits"):
+    with pytest.raises(OptionError, match="at least two different digits"):
         train_with_sheets(as_sheet(ones, np.ones(len(ones), int)), mnist=False, progress=False)
-    with pytest.raises(ValueError, match="hold no digits"):
+    with pytest.raises(OptionError, match="hold no digits"):
         train_with_sheets(as_sheet(np.zeros((0, 28, 28), np.uint8), []), progress=False)
 
 
@@ -144,7 +170,7 @@ def test_cli_train_on_sheets(tmp_path, capsys):
     out = tmp_path / "models" / "mine.npz"
     status = main(["train", "--sheet", str(HANDWRITING / "writer_a_template_photo.jpg"),
                    "--sheet", str(HANDWRITING / "writer_a_sheet_scan.jpg"), "--mnist",
-                   "--n-train", "500", "--classifier", "knn", "--folds", "2",
+                   "--n-mnist", "500", "--classifier", "knn", "--folds", "2",
                    "--out", str(out)])
     printed = capsys.readouterr().out
     assert status == 0
@@ -193,7 +219,7 @@ def test_cli_sheets_only_and_a_template_mismatch(tmp_path, capsys):
 def test_page_digits_are_cut_out_with_the_truth(tmp_path):
     layout = lines_layout(["40 17", "9"], digit_height_mm=5, page=(60, 30), margin_mm=5)
     image, truth = render_page(layout, writer="a", condition="scan", seed=2, dpi=150)
-    path, _ = save_page(tmp_path / "page.png", image, truth)
+    path, _ = save_page(image, truth, tmp_path / "page.png")
     digits, labels = page_digits(path)
     assert labels.tolist() == [4, 0, 1, 7, 9] and labels.dtype == np.int64
     assert digits.shape == (5, 28, 28) and digits.dtype == np.uint8
@@ -202,3 +228,5 @@ def test_page_digits_are_cut_out_with_the_truth(tmp_path):
     assert default_model().predict(digits).tolist() == labels.tolist()
     with pytest.raises(DataFileError, match="no ground-truth file there"):
         page_digits(tmp_path / "other.png")
+    with pytest.raises(OptionError, match="^method: unknown binarisation 'otsus'; choose one of"):
+        page_digits(path, method="otsus")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from ocrkit._paths import DATA_DIR
-from ocrkit.errors import DataFileError
+from ocrkit.errors import DataFileError, OptionError
 from ocrkit.truth import PageTruth
 
 BUNDLED_TRUTHS = sorted((DATA_DIR / "handwriting").glob("*.json"))
@@ -58,8 +58,14 @@ def test_page_truth_arrays_are_read_only():
     ({"digits": [], "image": 3}, "'image' must be"),
 ])
 def test_page_truth_says_what_is_wrong(data, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(OptionError, match=f"^t.json: .*{match}"):
         PageTruth.from_json(data, where="t.json")
+
+
+def test_a_truth_is_saved_as_json_only(tmp_path):
+    truth = PageTruth.from_json({"digits": [{"box": [1, 2, 3, 4], "label": 5}]})
+    with pytest.raises(OptionError, match=r"t\.txt: a page's truth is saved as a \.json file"):
+        truth.save(tmp_path / "t.txt")
 
 
 def test_loading_a_bad_truth_file_names_the_file(tmp_path):

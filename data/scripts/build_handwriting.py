@@ -152,7 +152,7 @@ def main(out_dir=OUT_DIR, names=None):
         if names and name not in names:
             continue
         image, truth = render_page(build(), writer=writer, condition=condition, seed=seed, dpi=DPI)
-        paths = save_page(out_dir / f"{name}.jpg", image, truth, quality=JPEG_QUALITY)
+        paths = save_page(image, truth, out_dir / f"{name}.jpg", quality=JPEG_QUALITY)
         check(name, truth, paths)
         heights = sorted(d["box"][3] for d in truth["digits"])
         print(

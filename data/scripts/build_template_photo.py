@@ -29,7 +29,7 @@ def main(out_dir=OUT_DIR):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     image, truth = template_photo(writer="a", seed=SEED, dpi=DPI, name=NAME)
-    paths = save_page(out_dir / NAME, image, truth, quality=JPEG_QUALITY)
+    paths = save_page(image, truth, out_dir / NAME, quality=JPEG_QUALITY)
     for path in paths:
         if path.stat().st_size > MAX_BYTES:
             raise SystemExit(f"{path}: {path.stat().st_size} bytes is over the 2 MB limit")

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ..errors import OptionError
+
 __all__ = ["Classifier", "squared_distances"]
 
 
@@ -16,6 +18,7 @@ class Classifier:
 
     To add a kind, subclass this, set the attributes below, write the four
     methods, and add the class to :data:`ocrkit.classifiers.CLASSIFIERS`.
+    The subclasses' methods keep the documentation written here.
 
     Parameters
     ----------
@@ -39,7 +42,7 @@ class Classifier:
 
     Raises
     ------
-    ValueError
+    OptionError
         If a parameter is not one of :attr:`defaults`.
     """
 
@@ -52,7 +55,8 @@ class Classifier:
     def __init__(self, **params):
         unknown = set(params) - set(self.defaults)
         if unknown:
-            raise ValueError(f"{self.name} takes {sorted(self.defaults)}, not {sorted(unknown)}")
+            raise OptionError(f"{', '.join(sorted(unknown))}: not a parameter of {self.name!r}, "
+                              f"which takes {', '.join(sorted(self.defaults))}")
         self.params = {**self.defaults, **params}
 
     def fit(self, vectors, labels, *, sample_weight=None):
@@ -76,15 +80,38 @@ class Classifier:
     def prepare(self, arrays):
         """Add to ``arrays`` the derived copies prediction reuses (``_`` names).
 
-        Nothing by default.  Returns ``arrays``.
+        Nothing by default.
+
+        Parameters
+        ----------
+        arrays : dict of str to ndarray
+            From :meth:`fit` or a model file; changed in place.
+
+        Returns
+        -------
+        arrays : dict of str to ndarray
+            The same dict.
         """
         return arrays
 
     def check(self, arrays, n_features):
-        """Raise ValueError if ``arrays`` cannot score vectors of ``n_features`` numbers.
+        """Check that ``arrays`` can score vectors of ``n_features`` numbers.
 
         Shapes only: what the arrays hold is tested by scoring a blank digit
-        (:func:`ocrkit.models.load_model` does both).
+        (:func:`ocrkit.models.load_model` does both, and reports a
+        :class:`~ocrkit.errors.ModelFileError`).
+
+        Parameters
+        ----------
+        arrays : dict of str to ndarray
+            From a model file; holds at least :attr:`required`.
+        n_features : int
+            The length of the feature vectors.
+
+        Raises
+        ------
+        ValueError
+            Saying which array does not fit.
         """
         raise NotImplementedError
 
@@ -114,7 +141,7 @@ class Classifier:
         return f"{type(self).__name__}({params})"
 
 
-def squared_distances(a, b, b_norms=None):
+def squared_distances(a, b, *, b_norms=None):
     """(len(a), len(b)) squared Euclidean distances, via one matrix product.
 
     In float64: the matrix product goes through BLAS kernels chosen per CPU,

@@ -7,6 +7,7 @@ winner got, and the distance to the nearest training vector is kept too.
 
 import numpy as np
 
+from ..errors import OptionError
 from .base import Classifier, squared_distances
 
 __all__ = ["KNearest", "nearest_neighbours"]
@@ -40,7 +41,7 @@ class KNearest(Classifier):
         }
 
     def prepare(self, arrays):
-        """A float64 copy of the training vectors, and their norms."""
+        # A float64 copy of the training vectors, and their norms.
         if "vectors" in arrays:
             vectors = arrays["_vectors64"] = np.ascontiguousarray(arrays["vectors"],
                                                                   dtype=np.float64)
@@ -59,7 +60,7 @@ class KNearest(Classifier):
         a, x = arrays, vectors
         classes = a["classes"]
         k = min(int(self.params["k"]), len(a["labels"]))
-        dist = squared_distances(x, a["_vectors64"], a["_norms"])
+        dist = squared_distances(x, a["_vectors64"], b_norms=a["_norms"])
         nearest = nearest_neighbours(dist, k)
         near_dist = np.take_along_axis(dist, nearest, axis=1)
         votes = np.zeros((len(x), len(classes)))
@@ -88,6 +89,11 @@ def nearest_neighbours(distances, k):
     nearest : (N, k) int ndarray
         Ordered by distance, and equal distances by training index.
 
+    Raises
+    ------
+    OptionError
+        If `k` is not between 1 and M.
+
     Notes
     -----
     ``np.argpartition`` and ``np.argsort`` order equal values differently on
@@ -106,7 +112,7 @@ def nearest_neighbours(distances, k):
     distances = np.asarray(distances)
     n_rows, n_cols = distances.shape
     if not 1 <= k <= n_cols:
-        raise ValueError(f"k must be between 1 and {n_cols}, got {k}")
+        raise OptionError(f"k must be between 1 and {n_cols} (the training vectors), got {k}")
     nearest = np.argpartition(distances, k - 1, axis=1)[:, :k]
     kth = np.take_along_axis(distances, nearest, axis=1).max(axis=1, keepdims=True)
     # Rows with more than k candidates at or below the k-th distance have a

@@ -82,12 +82,10 @@ class RbfSvm(Classifier):
         }
 
     def prepare(self, arrays):
-        """float64 copies of the float32 arrays, and the support vectors' norms.
-
-        The arrays are stored in float32 (half the file); prediction computes
-        in float64, where the sums of the matrix products agree across CPUs
-        (see :func:`~ocrkit.classifiers.base.squared_distances`).
-        """
+        # float64 copies of the float32 arrays, and the support vectors'
+        # norms.  The arrays are stored in float32 (half the file); prediction
+        # computes in float64, where the sums of the matrix products agree
+        # across CPUs (see squared_distances).
         for name in ("support_vectors", "dual_coef", "projection"):
             if name in arrays:
                 arrays[f"_{name}64"] = np.ascontiguousarray(arrays[name], dtype=np.float64)

@@ -44,7 +44,7 @@ Examples
 ((2480, 1748, 3), ['3141 5926', '53 58979'])
 >>> from ocrkit.synth import PhotoConditions, render_photo
 >>> webcam = PhotoConditions(size=(640, 480), close_crop=0.12, contrast=0.3, noise=0.08)
->>> image, truth = render_photo("31415926", webcam, seed=2)
+>>> image, truth = render_photo("31415926", conditions=webcam, seed=2)
 >>> image.shape, len(truth["digits"])
 ((480, 640, 3), 8)
 """

@@ -105,14 +105,34 @@ def light_field(size, *, vignetting, uneven, shadow, rng):
 
 
 def blur(rgb, sigma):
-    """Gaussian blur of ``sigma`` pixels (a lens out of focus, a shaky hand)."""
+    """Gaussian blur of ``sigma`` pixels (a lens out of focus, a shaky hand).
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) float32 ndarray
+    sigma : float
+        Standard deviation, pixels; 0 or less leaves the image as it is.
+
+    Returns
+    -------
+    (H, W, 3) float32 ndarray
+    """
     if sigma <= 0:
         return rgb
     return cv2.GaussianBlur(rgb, (0, 0), sigma)
 
 
 def luma(rgb):
-    """Grey level of an (H, W, 3) RGB float image: (H, W)."""
+    """Grey level (luminance, :data:`LUMA`) of an RGB image.
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) float ndarray
+
+    Returns
+    -------
+    (H, W) float ndarray
+    """
     if rgb.dtype == np.float32 and rgb.flags.c_contiguous:
         return cv2.transform(rgb, LUMA[None]).reshape(rgb.shape[:2])
     return rgb @ LUMA
@@ -160,6 +180,16 @@ def sharpen(rgb, amount):
 
     It brightens the paper along each stroke (a light halo) and darkens the
     stroke's edge, and it sharpens the noise as well.
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) float32 ndarray
+    amount : float
+        0 or less leaves the image as it is.
+
+    Returns
+    -------
+    (H, W, 3) float32 ndarray
     """
     if amount <= 0:
         return rgb
@@ -167,6 +197,18 @@ def sharpen(rgb, amount):
 
 
 def encode(rgb, quality):
-    """Round to uint8 and, unless ``quality`` is None, through JPEG at that quality."""
+    """Round to uint8 and, unless ``quality`` is None, through JPEG at that quality.
+
+    Parameters
+    ----------
+    rgb : (H, W, 3) float ndarray
+        Grey levels 0-255.
+    quality : int or None
+        JPEG quality 1-100, or None for no JPEG.
+
+    Returns
+    -------
+    (H, W, 3) uint8 ndarray
+    """
     out = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
     return out if quality is None else _jpeg(out, quality)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import OptionError
 from .layouts import Layout, Line, Number
 from .photo import PhotoConditions, render_photo
 
@@ -226,7 +227,7 @@ def hard_cases(*, names=None, seed=0):
 
     Raises
     ------
-    ValueError
+    OptionError
         For an unknown name.
 
     Examples
@@ -238,12 +239,11 @@ def hard_cases(*, names=None, seed=0):
     names = HARD_CASES if names is None else tuple(names)
     unknown = sorted(set(names) - set(HARD_CASES))
     if unknown:
-        raise ValueError(f"unknown hard cases {unknown}; choose from {HARD_CASES}")
+        raise OptionError(f"unknown hard cases {unknown}; choose from {HARD_CASES}")
     cases = []
     for name in names:
         what, text, writer, conditions = _SPECS[name]
-        image, truth = render_photo(
-            text, conditions, writer=writer, seed=seed + HARD_CASES.index(name), name=f"{name}.jpg"
-        )
+        image, truth = render_photo(text, conditions=conditions, writer=writer,
+                                    seed=seed + HARD_CASES.index(name), name=f"{name}.jpg")
         cases.append(HardCase(name, what, image, truth, conditions, writer))
     return cases

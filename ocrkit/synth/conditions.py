@@ -47,7 +47,20 @@ def geometry(condition, size, rng):
 
 
 def field(shape, scale, rng):
-    """A smooth random field of zero mean and unit spread, blobs ``scale`` pixels wide."""
+    """A smooth random field of zero mean and unit spread, blobs ``scale`` pixels wide.
+
+    Parameters
+    ----------
+    shape : (int, int)
+        (rows, columns).
+    scale : float
+        Width of the blobs, pixels.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    (rows, columns) float32 ndarray
+    """
     h, w = shape
     coarse = rng.standard_normal((int(h / scale) + 3, int(w / scale) + 3)).astype(np.float32)
     out = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)

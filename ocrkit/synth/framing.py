@@ -12,6 +12,7 @@ dpi of :func:`px_per_mm_guess`) and the picture's.
 import cv2
 import numpy as np
 
+from ..errors import OptionError
 from . import page
 
 __all__ = [
@@ -33,7 +34,20 @@ FOCAL_LENGTH = 0.8
 
 
 def px_per_mm_guess(layout, writer, conditions):
-    """First guess of the picture's pixels per millimetre of the sheet."""
+    """First guess of the picture's pixels per millimetre of the sheet.
+
+    Parameters
+    ----------
+    layout : Layout
+    writer : Writer
+        Its ``size`` scales the digits.
+    conditions : PhotoConditions
+        ``size``, ``close_crop``, ``rotation`` and ``sheet_fill`` are used.
+
+    Returns
+    -------
+    float
+    """
     width, height = conditions.size
     digit_mm = float(np.median([line.height_mm for line in layout.lines])) * writer.size
     if conditions.close_crop is not None:
@@ -48,12 +62,36 @@ def px_per_mm_guess(layout, writer, conditions):
 
 
 def translate(x, y):
-    """(3, 3) homography that shifts by (x, y)."""
+    """Homography that shifts by (x, y).
+
+    Parameters
+    ----------
+    x, y : float
+        Pixels.
+
+    Returns
+    -------
+    (3, 3) float64 ndarray
+    """
     return np.array([[1.0, 0, x], [0, 1, y], [0, 0, 1]])
 
 
 def tilt(degrees, direction, focal):
-    """Homography of a plane seen by a camera tilted by ``degrees``, about the centre."""
+    """Homography of a plane seen by a camera tilted by ``degrees``, about the centre.
+
+    Parameters
+    ----------
+    degrees : float
+        The tilt.
+    direction : float
+        Direction of the tilt's axis in the plane, radians.
+    focal : float
+        Focal length, pixels.
+
+    Returns
+    -------
+    (3, 3) float64 ndarray
+    """
     axis = np.array([np.cos(direction), np.sin(direction), 0.0])
     r, _ = cv2.Rodrigues(axis * np.radians(degrees))
     return np.array(
@@ -62,7 +100,20 @@ def tilt(degrees, direction, focal):
 
 
 def local_scale(matrix, point):
-    """Picture pixels per sheet pixel around ``point`` (sheet pixels), through ``matrix``."""
+    """Picture pixels per sheet pixel around a point of the sheet.
+
+    Parameters
+    ----------
+    matrix : (3, 3) ndarray
+        Homography from the sheet to the picture.
+    point : (float, float)
+        (x, y), sheet pixels.
+
+    Returns
+    -------
+    float
+        The square root of the local area scale.
+    """
     x, y = point
     pts = np.float64([[[x, y], [x + 1, y], [x, y + 1]]])
     a, b, c = cv2.perspectiveTransform(pts, matrix)[0]
@@ -71,7 +122,22 @@ def local_scale(matrix, point):
 
 
 def ink_boxes(glyphs, matrix):
-    """Unclipped (x0, y0, x1, y1) of each glyph's ink through ``matrix``, and the warps."""
+    """Where each glyph's ink lands in the picture.
+
+    Parameters
+    ----------
+    glyphs : list of page._Glyph
+        The written digits, in sheet pixels.
+    matrix : (3, 3) ndarray
+        Homography from the sheet to the picture.
+
+    Returns
+    -------
+    boxes : (K, 4) float ndarray
+        Unclipped (x0, y0, x1, y1) of each glyph's ink, picture pixels.
+    warped : list of (coverage, x, y)
+        Each glyph's warped coverage and its top-left corner.
+    """
     warped = [page._warp_glyph(g, matrix) for g in glyphs]
     boxes = []
     for coverage, ox, oy in warped:
@@ -136,13 +202,29 @@ def camera_matrix(glyphs, page_px, conditions, rng):
 
 
 def check_frame(boxes, size, conditions):
-    """Raise ValueError unless every (x0, y0, x1, y1) box lies a pixel inside the picture."""
+    """Check that the writing fits the picture.
+
+    Parameters
+    ----------
+    boxes : (K, 4) float ndarray
+        (x0, y0, x1, y1) of each glyph, picture pixels.
+    size : (int, int)
+        (width, height) of the picture.
+    conditions : PhotoConditions
+        Named in the message.
+
+    Raises
+    ------
+    OptionError
+        Unless every box lies a pixel inside the picture, saying which
+        conditions to change.
+    """
     width, height = size
     inside = (boxes[:, 0] >= 1) & (boxes[:, 1] >= 1)
     inside &= (boxes[:, 2] <= width - 2) & (boxes[:, 3] <= height - 2)
     if not inside.all():
         span = boxes[:, 2].max() - boxes[:, 0].min() + 1
-        raise ValueError(
+        raise OptionError(
             f"the writing ({span:.0f} px wide) does not fit the {width}x{height} picture under "
             f"these conditions (close_crop={conditions.close_crop}, rotation="
             f"{conditions.rotation}, perspective={conditions.perspective}); write fewer "
@@ -151,21 +233,56 @@ def check_frame(boxes, size, conditions):
 
 
 def plane_points(matrix, size):
-    """Sheet coordinates (u, v) of every pixel centre, through the inverse of ``matrix``."""
+    """Sheet coordinates of every pixel centre of the picture.
+
+    Parameters
+    ----------
+    matrix : (3, 3) ndarray
+        Homography from the sheet to the picture.
+    size : (int, int)
+        (width, height) of the picture.
+
+    Returns
+    -------
+    u, v : (height, width) float32 ndarray
+        Sheet pixels.
+
+    Raises
+    ------
+    OptionError
+        If part of the picture sees past the sheet's horizon.
+    """
     width, height = size
     inverse = np.linalg.inv(matrix).astype(np.float32)
     xx = np.arange(width, dtype=np.float32)[None, :] + 0.5
     yy = np.arange(height, dtype=np.float32)[:, None] + 0.5
     w = inverse[2, 0] * xx + inverse[2, 1] * yy + inverse[2, 2]
     if (w <= 0).any():
-        raise ValueError("the camera sees past the horizon; lower perspective")
+        raise OptionError("the camera sees past the horizon; lower perspective")
     u = (inverse[0, 0] * xx + inverse[0, 1] * yy + inverse[0, 2]) / w
     v = (inverse[1, 0] * xx + inverse[1, 1] * yy + inverse[1, 2]) / w
     return u, v
 
 
 def sheet_mask(matrix, page_px, size, conditions):
-    """Where the sheet is: 1 on paper, 0 on the surroundings, antialiased at the edge."""
+    """Where the sheet is in the picture.
+
+    Parameters
+    ----------
+    matrix : (3, 3) ndarray
+        Homography from the sheet to the picture.
+    page_px : (int, int)
+        (width, height) of the sheet, pixels.
+    size : (int, int)
+        (width, height) of the picture.
+    conditions : PhotoConditions
+        With no ``surroundings``, the sheet fills the picture.
+
+    Returns
+    -------
+    (height, width) float32 ndarray
+        1 on paper, 0 on the surroundings, antialiased at the edge.
+    """
     if conditions.surroundings == "none":
         return np.ones((size[1], size[0]), np.float32)
     u, v = plane_points(matrix, size)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import OptionError
 from .strokes import BROKEN_DIGITS
 
 __all__ = [
@@ -70,12 +71,12 @@ class Number:
 
     def __post_init__(self):
         if not self.digits or any(not 0 <= d <= 9 for d in self.digits):
-            raise ValueError(f"a number needs one or more digits 0-9, got {self.digits!r}")
+            raise OptionError(f"a number needs one or more digits 0-9, got {self.digits!r}")
         if len(self.touch) != len(self.digits) - 1 or len(self.broken) != len(self.digits):
-            raise ValueError("touch needs one flag per gap and broken one flag per digit")
+            raise OptionError("touch needs one flag per gap and broken one flag per digit")
         for digit, broken in zip(self.digits, self.broken):
             if broken and digit not in BROKEN_DIGITS:
-                raise ValueError(
+                raise OptionError(
                     f"digit {digit} has no broken form; only {sorted(BROKEN_DIGITS)} do"
                 )
 
@@ -109,9 +110,9 @@ class Line:
 
     def __post_init__(self):
         if not self.numbers:
-            raise ValueError("a line needs at least one number")
+            raise OptionError("a line needs at least one number")
         if not 0.5 <= self.height_mm <= 100:
-            raise ValueError(f"digit height {self.height_mm} mm is outside 0.5-100 mm")
+            raise OptionError(f"digit height {self.height_mm} mm is outside 0.5-100 mm")
 
 
 @dataclass(frozen=True)
@@ -132,27 +133,37 @@ class Layout:
 def _page_size(page):
     if isinstance(page, str):
         if page not in PAGE_SIZES_MM:
-            raise ValueError(f"unknown page {page!r}; use {sorted(PAGE_SIZES_MM)} or (w, h) mm")
+            raise OptionError(f"unknown page {page!r}; use {sorted(PAGE_SIZES_MM)} or (w, h) mm")
         return PAGE_SIZES_MM[page]
     width, height = (float(v) for v in page)
     if not (20 <= width <= 1000 and 20 <= height <= 1000):
-        raise ValueError(f"page size {page} mm is outside 20-1000 mm per side")
+        raise OptionError(f"page size {page} mm is outside 20-1000 mm per side")
     return width, height
 
 
 def _height_range(height_mm):
     lo, hi = (height_mm, height_mm) if np.isscalar(height_mm) else height_mm
     if not 0.5 <= lo <= hi <= 100:
-        raise ValueError(f"digit_height_mm must be in 0.5-100 mm (lo <= hi), got {height_mm}")
+        raise OptionError(f"digit_height_mm must be in 0.5-100 mm (lo <= hi), got {height_mm}")
     return float(lo), float(hi)
 
 
 def parse_number(token):
     """Parse one number of layout text, e.g. ``"3+85!"``, into a :class:`Number`.
 
+    Parameters
+    ----------
+    token : str
+        Digits; ``+`` between two digits makes them touch, ``!`` after a 4,
+        5 or 7 breaks one of its strokes.
+
+    Returns
+    -------
+    Number
+
     Raises
     ------
-    ValueError
+    OptionError
         For characters other than digits, ``+`` and ``!``, a ``+`` that does not
         join two digits, or a ``!`` after a digit without a broken form.
     """
@@ -170,12 +181,12 @@ def parse_number(token):
         elif char == "!" and digits and not broken[-1]:
             broken[-1] = True
         else:
-            raise ValueError(
+            raise OptionError(
                 f"cannot read {token!r}: write digits, '+' between two digits to make them "
                 "touch, '!' after a 4, 5 or 7 to break it"
             )
     if pending_touch or not digits:
-        raise ValueError(f"cannot read {token!r}: '+' must join two digits")
+        raise OptionError(f"cannot read {token!r}: '+' must join two digits")
     return Number(tuple(digits), tuple(touch), tuple(broken))
 
 
@@ -185,6 +196,7 @@ def random_lines(n_lines, *, digits=(6, 12), max_number=6, touching=0.0, seed=0)
     Parameters
     ----------
     n_lines : int
+        How many lines.
     digits : tuple of int
         Least and most digits on a line.
     max_number : int
@@ -192,15 +204,21 @@ def random_lines(n_lines, *, digits=(6, 12), max_number=6, touching=0.0, seed=0)
     touching : float
         Chance that two neighbouring digits of a number touch (``+``).
     seed : int
+        The same seed gives the same lines.
 
     Returns
     -------
     list of str
         E.g. ``["3141 59 26535", ...]``.
+
+    Raises
+    ------
+    OptionError
+        If `digits` is not (lo, hi) with 1 <= lo <= hi, or `max_number` < 1.
     """
     lo, hi = digits
     if not 1 <= lo <= hi or max_number < 1:
-        raise ValueError("digits must be (lo, hi) with 1 <= lo <= hi, and max_number >= 1")
+        raise OptionError("digits must be (lo, hi) with 1 <= lo <= hi, and max_number >= 1")
     rng = np.random.default_rng(seed)
     lines = []
     for _ in range(n_lines):
@@ -260,16 +278,16 @@ def lines_layout(
 
     Raises
     ------
-    ValueError
+    OptionError
         If the text cannot be read, or the lines would not fit on the page.
     """
     if isinstance(text_lines, str):
-        raise ValueError(f"text_lines must be a list of lines, e.g. [{text_lines!r}]")
+        raise OptionError(f"text_lines must be a list of lines, e.g. [{text_lines!r}]")
     width, height = _page_size(page)
     lo, hi = _height_range(digit_height_mm)
     parsed = [[parse_number(token) for token in text.split()] for text in text_lines]
     if not parsed or any(not numbers for numbers in parsed):
-        raise ValueError("give at least one line, and no empty lines")
+        raise OptionError("give at least one line, and no empty lines")
     rng = np.random.default_rng(seed)
     y = margin_mm if top_mm is None else float(top_mm)
     lines = []
@@ -279,7 +297,7 @@ def lines_layout(
         n_digits = sum(len(n.digits) for n in numbers)
         need = h * (_DIGIT_ADVANCE * n_digits + _SPACE_ADVANCE * (len(numbers) - 1))
         if x + need > width - margin_mm:
-            raise ValueError(
+            raise OptionError(
                 f"line {i} ({text_lines[i]!r}) needs about {need:.0f} mm but the page leaves "
                 f"{width - margin_mm - x:.0f} mm; shorten it or lower digit_height_mm"
             )
@@ -287,7 +305,7 @@ def lines_layout(
         y += 1.3 * h if i == 0 else line_pitch * h
         lines.append(Line(x, y, rng.uniform(-slope_deg, slope_deg), h, tuple(numbers)))
     if y + 0.5 * hi > height - margin_mm:
-        raise ValueError(
+        raise OptionError(
             f"{len(parsed)} lines need {y + 0.5 * hi:.0f} mm of a {height:.0f} mm page; "
             "use fewer lines, a smaller line_pitch or digit_height_mm"
         )
@@ -321,19 +339,19 @@ def scattered_layout(
 
     Raises
     ------
-    ValueError
+    OptionError
         If the digits cannot all be placed apart inside the region.
     """
     labels = [int(label) for label in labels]
     if any(not 0 <= label <= 9 for label in labels):
-        raise ValueError(f"labels must be digits 0-9, got {labels}")
+        raise OptionError(f"labels must be digits 0-9, got {labels}")
     width, height = _page_size(page)
     lo, hi = _height_range(digit_height_mm)
     if region_mm is None:
         region_mm = (margin_mm, margin_mm, width - 2 * margin_mm, height - 2 * margin_mm)
     rx, ry, rw, rh = (float(v) for v in region_mm)
     if rx < 0 or ry < 0 or rx + rw > width or ry + rh > height or rw <= 0 or rh <= 0:
-        raise ValueError(f"region_mm {region_mm} does not lie on the {width}x{height} mm page")
+        raise OptionError(f"region_mm {region_mm} does not lie on the {width}x{height} mm page")
     rng = np.random.default_rng(seed)
     taken, lines = [], []
     for label in labels:
@@ -341,7 +359,7 @@ def scattered_layout(
         # A box with room for slant and jitter and some clear paper around.
         bw, bh = 1.6 * h, 1.8 * h
         if bw > rw or bh > rh:
-            raise ValueError(f"a {h:.1f} mm digit does not fit the {rw:.0f}x{rh:.0f} mm region")
+            raise OptionError(f"a {h:.1f} mm digit does not fit the {rw:.0f}x{rh:.0f} mm region")
         for _ in range(2000):
             cx = rng.uniform(rx + bw / 2, rx + rw - bw / 2)
             cy = rng.uniform(ry + bh / 2, ry + rh - bh / 2)
@@ -350,7 +368,7 @@ def scattered_layout(
             ):
                 break
         else:
-            raise ValueError(
+            raise OptionError(
                 f"could not place {len(labels)} digits apart in a {rw:.0f}x{rh:.0f} mm region; "
                 "use fewer digits, smaller ones or a larger region"
             )
@@ -396,19 +414,19 @@ def sheet_layout(
 
     Raises
     ------
-    ValueError
+    OptionError
         If ``order`` holds a non-digit, or the rows and copies do not fit.
     """
     width, height = _page_size(page)
     if not order or not order.isdigit():
-        raise ValueError(f"order must be a string of digits, got {order!r}")
+        raise OptionError(f"order must be a string of digits, got {order!r}")
     if repeats < 1:
-        raise ValueError(f"repeats must be at least 1, got {repeats}")
+        raise OptionError(f"repeats must be at least 1, got {repeats}")
     h = float(digit_height_mm)
     pitch_y = (height - 2 * margin_mm) / len(order)
     pitch_x = (width - 2 * margin_mm) / repeats
     if h > 0.6 * pitch_y or _SHEET_CELL * h > pitch_x:
-        raise ValueError(
+        raise OptionError(
             f"{len(order)} rows of {repeats} digits {h} mm high do not fit the page; the most "
             f"is {min(0.6 * pitch_y, pitch_x / _SHEET_CELL):.1f} mm"
         )
@@ -435,8 +453,24 @@ def sheet_layout(
 
 
 def merge_layouts(first, *more):
-    """One page holding the lines of several layouts of the same page size."""
+    """One page holding the lines of several layouts of the same page size.
+
+    Parameters
+    ----------
+    first, *more : Layout
+        Layouts of one page size.
+
+    Returns
+    -------
+    Layout
+        Every line of `first`, then of each of `more`.
+
+    Raises
+    ------
+    OptionError
+        If the page sizes differ.
+    """
     for other in more:
         if tuple(other.size_mm) != tuple(first.size_mm):
-            raise ValueError(f"page sizes differ: {first.size_mm} and {other.size_mm}")
+            raise OptionError(f"page sizes differ: {first.size_mm} and {other.size_mm}")
     return Layout(first.size_mm, tuple(line for lay in (first, *more) for line in lay.lines))

@@ -1,15 +1,18 @@
 """Render a layout as a page image, with the truth a perfect reader would give."""
 
+import os
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from ..errors import ImageWriteError, OptionError
 from ..truth import PageTruth
 from . import conditions
 from .layouts import Layout, lines_layout, random_lines
-from .writers import as_writer, rasterise, trace_glyph
+from .writers import as_writer, rasterize, trace_glyph
 
 __all__ = ["TRUTH_LEVEL", "render_page", "save_page"]
 
@@ -63,7 +66,7 @@ def _touch_x(left, right_cov, right_y, overlap):
     rows = np.arange(top, bottom)
     shared = (l_last[rows - ly] >= 0) & (r_first[rows - right_y] < right_cov.shape[1])
     if not shared.any():
-        raise ValueError("touching digits share no rows; lower the writer's wobble")
+        raise OptionError("touching digits share no rows; lower the writer's wobble")
     reach = lx + l_last[rows - ly] - r_first[rows - right_y]
     return int(reach[shared].max()) - overlap
 
@@ -76,7 +79,7 @@ def _number_glyphs(number, writer, h_px, tan, rng):
     placed, prev = [], None
     for label, broken, touch in zip(number.digits, number.broken, (False, *number.touch)):
         paths, radii = trace_glyph(label, writer, h_px, rng, broken=broken)
-        coverage, origin = rasterise(paths, radii)
+        coverage, origin = rasterize(paths, radii)
         x0, _, x1, _ = _ink_box(coverage)
         if prev is None:
             x = -x0
@@ -109,7 +112,7 @@ def _write(layout, writer, dpi, rng):
         line = layout.lines[index]
         h_px = line.height_mm * px * writer.size
         if not 8 <= h_px <= 1000:
-            raise ValueError(
+            raise OptionError(
                 f"digits of {line.height_mm:.1f} mm are {h_px:.0f} px at {dpi} dpi; "
                 "keep them within 8-1000 px by changing dpi or digit_height_mm"
             )
@@ -140,7 +143,7 @@ def _write(layout, writer, dpi, rng):
                 gx, gy = sx + x, by + y
                 gh, gw = coverage.shape
                 if gx < 0 or gy < 0 or gx + gw > width or gy + gh > height:
-                    raise ValueError(
+                    raise OptionError(
                         f"line {line_no} ({' '.join(n.text for n in line.numbers)!r}) runs off "
                         f"the page in writer {writer.name!r}'s hand; shorten it, lower "
                         "digit_height_mm or widen the page"
@@ -200,7 +203,7 @@ def _box(glyph, matrix, size):
     x0, y0 = max(x0 + ox, 0), max(y0 + oy, 0)
     x1, y1 = min(x1 + ox, size[0] - 1), min(y1 + oy, size[1] - 1)
     if x1 < x0 or y1 < y0:
-        raise ValueError("a digit left the image after the page geometry; use wider margins")
+        raise OptionError("a digit left the image after the page geometry; use wider margins")
     return [x0, y0, x1 - x0 + 1, y1 - y0 + 1]
 
 
@@ -263,7 +266,7 @@ def render_page(layout, *, writer="a", condition="scan", seed=0, dpi=300, name="
 
     Raises
     ------
-    ValueError
+    OptionError
         For an unknown condition or writer, a dpi outside 50-1200, or a
         layout that does not fit the page at this size and in this hand.
 
@@ -275,11 +278,12 @@ def render_page(layout, *, writer="a", condition="scan", seed=0, dpi=300, name="
     ((177, 354, 3), ['12 345'], [1, 2, 3, 4, 5])
     """
     if not isinstance(layout, Layout):
-        raise ValueError(f"layout must be a Layout (see lines_layout), got {type(layout).__name__}")
+        raise OptionError(f"layout must be a Layout (see lines_layout), got "
+                          f"{type(layout).__name__}")
     if condition not in conditions.CONDITIONS:
-        raise ValueError(f"unknown condition {condition!r}; use one of {conditions.CONDITIONS}")
+        raise OptionError(f"unknown condition {condition!r}; use one of {conditions.CONDITIONS}")
     if not 50 <= dpi <= 1200:
-        raise ValueError(f"dpi must be 50-1200, got {dpi}")
+        raise OptionError(f"dpi must be 50-1200, got {dpi}")
     writer = as_writer(writer)
     # Separate streams: the handwriting must not change with the condition.
     hand_seq, look_seq = np.random.SeedSequence(seed).spawn(2)
@@ -334,19 +338,19 @@ def _truth_dict(name, size, digits, lines):
     return truth.to_json()
 
 
-def save_page(path, image, truth, *, quality=92):
+def save_page(image, truth, path, *, quality=92):
     """Save a page image and its truth as ``path`` and ``path`` with ``.json``.
 
     Parameters
     ----------
-    path : str or Path
-        Image file; ``.jpg``/``.jpeg`` is saved as JPEG, ``.png`` as PNG.
     image : (H, W, 3) uint8 ndarray
         RGB.
     truth : dict or PageTruth
         As returned by :func:`render_page`; its ``"image"`` field is set to
         the file's name.  It is written by :meth:`ocrkit.truth.PageTruth.save`
         (keys other than the truth's, such as ``"stray"``, are left out).
+    path : str or Path
+        Image file; ``.jpg``/``.jpeg`` is saved as JPEG, ``.png`` as PNG.
     quality : int
         JPEG quality, 1-100.
 
@@ -357,24 +361,33 @@ def save_page(path, image, truth, *, quality=92):
 
     Raises
     ------
-    ValueError
-        For another file type, an image that is not RGB uint8, a quality
-        outside 1-100, or a truth that is not a page's truth.
+    ImageWriteError
+        For another file type, or an image OpenCV cannot encode.
+    OptionError
+        For an image that is not RGB uint8, a quality outside 1-100, or a
+        truth that is not a page's truth.
     """
+    if isinstance(image, str | os.PathLike) and not isinstance(path, str | os.PathLike):
+        # ocrkit 0.1 took the path first, as write_image still does.
+        warnings.warn("save_page() takes the path last, like save_model: "
+                      "save_page(image, truth, path)", DeprecationWarning, stacklevel=2)
+        image, truth, path = truth, path, image
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in {".jpg", ".jpeg", ".png"}:
-        raise ValueError(f"{path}: save as .jpg, .jpeg or .png")
+        raise ImageWriteError(f"{path}: cannot choose a format; end the name with .jpg, .jpeg "
+                              "or .png")
     if not isinstance(truth, PageTruth):
         truth = PageTruth.from_json(truth, where=f"{path.name}'s truth")
+    image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ValueError(f"image must be (H, W, 3) uint8 RGB, got {image.shape} {image.dtype}")
+        raise OptionError(f"image must be (H, W, 3) uint8 RGB, got {image.shape} {image.dtype}")
     if not 1 <= quality <= 100:
-        raise ValueError(f"quality must be 1-100, got {quality}")
+        raise OptionError(f"quality must be 1-100, got {quality}")
     params = [cv2.IMWRITE_JPEG_QUALITY, int(quality)] if suffix != ".png" else []
     ok, buf = cv2.imencode(suffix, image[..., ::-1], params)
     if not ok:
-        raise ValueError(f"{path}: OpenCV could not encode the image")
+        raise ImageWriteError(f"{path}: OpenCV could not encode the image")
     path.write_bytes(buf.tobytes())
     json_path = replace(truth, image=path.name).save(path.with_suffix(".json"))
     return path, json_path

@@ -22,11 +22,14 @@ The truth is measured on each digit's ink after the camera's geometry, in
 the picture's pixels, in the schema of ``ocrkit read --json``.
 """
 
+import functools
+import warnings
 from dataclasses import dataclass, fields, replace
 
 import cv2
 import numpy as np
 
+from ..errors import OptionError
 from . import camera, framing, page
 from .conditions import _grain, field
 from .layouts import Layout, Line, parse_number
@@ -104,7 +107,7 @@ class PhotoConditions:
 
     Raises
     ------
-    ValueError
+    OptionError
         For a value outside its range, naming the field.
     """
 
@@ -130,7 +133,7 @@ class PhotoConditions:
         if len(self.size) != 2 or not all(
             isinstance(v, int | np.integer) and 64 <= v <= 4096 for v in self.size
         ):
-            raise ValueError(f"size must be (width, height), integers 64-4096, got {self.size}")
+            raise OptionError(f"size must be (width, height), integers 64-4096, got {self.size}")
         ranges = {
             "sheet_fill": (0.2, 1.5),
             "rotation": (-180, 180),
@@ -146,18 +149,18 @@ class PhotoConditions:
         }
         for name, (lo, hi) in ranges.items():
             if not lo <= getattr(self, name) <= hi:
-                raise ValueError(f"{name} must be {lo}-{hi}, got {getattr(self, name)}")
+                raise OptionError(f"{name} must be {lo}-{hi}, got {getattr(self, name)}")
         optional = {"close_crop": (0.02, 0.9), "pen_width": (0.01, 0.3)}
         for name, (lo, hi) in optional.items():
             value = getattr(self, name)
             if value is not None and not lo <= value <= hi:
-                raise ValueError(f"{name} must be None or {lo}-{hi}, got {value}")
+                raise OptionError(f"{name} must be None or {lo}-{hi}, got {value}")
         if self.jpeg_quality is not None and not 1 <= self.jpeg_quality <= 100:
-            raise ValueError(f"jpeg_quality must be None or 1-100, got {self.jpeg_quality}")
+            raise OptionError(f"jpeg_quality must be None or 1-100, got {self.jpeg_quality}")
         if len(self.paper_colour) != 3 or min(self.paper_colour) <= 0:
-            raise ValueError(f"paper_colour must be 3 positive numbers, got {self.paper_colour}")
+            raise OptionError(f"paper_colour must be 3 positive numbers, got {self.paper_colour}")
         if self.surroundings not in SURROUNDINGS:
-            raise ValueError(
+            raise OptionError(
                 f"surroundings must be one of {SURROUNDINGS}, got {self.surroundings!r}"
             )
 
@@ -168,6 +171,15 @@ class PhotoConditions:
         White-grey neutral paper (tone 220) filling the picture, black ink of
         contrast 0.8, no geometry, flat light, no blur, noise, sharpening or
         JPEG.
+
+        Parameters
+        ----------
+        **changes
+            Fields to set, e.g. ``noise=0.05``.
+
+        Returns
+        -------
+        PhotoConditions
 
         Examples
         --------
@@ -190,11 +202,27 @@ class PhotoConditions:
         return cls(**{**base, **changes})
 
     def replace(self, **changes):
-        """A copy with ``changes``, e.g. ``conditions.replace(noise=0.1)``."""
+        """A copy with some fields changed.
+
+        Parameters
+        ----------
+        **changes
+            Fields to set, e.g. ``conditions.replace(noise=0.1)``.
+
+        Returns
+        -------
+        PhotoConditions
+        """
         return replace(self, **changes)
 
     def as_dict(self):
-        """The conditions as a plain dict, for JSON."""
+        """The conditions as a plain dict, for JSON.
+
+        Returns
+        -------
+        conditions : dict
+            One entry per field.
+        """
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
@@ -227,7 +255,7 @@ def _as_layout(text_or_layout):
         text_or_layout = [text_or_layout]
     lines = list(text_or_layout)
     if not lines or not all(isinstance(t, str) and t.strip() for t in lines):
-        raise ValueError("give a Layout, a line of text such as '3141 5926', or a list of lines")
+        raise OptionError("give a Layout, a line of text such as '3141 5926', or a list of lines")
     return _text_layout(lines)
 
 
@@ -248,7 +276,7 @@ def _surface(matrix, size, px_per_mm, conditions, rng):
     step = min(1.0, np.sqrt(_MAX_TEXTURE_AREA * width * height / area))  # texture px per sheet px
     shape = (int((hi - lo)[1] * step) + 1, int((hi - lo)[0] * step) + 1)
     texture = surface_texture(
-        conditions.surroundings, shape, px_per_mm=max(px_per_mm * step, 0.2), rng=rng
+        conditions.surroundings, shape, px_per_mm=max(px_per_mm * step, 0.2), seed=rng
     )
     place = to_image @ framing.translate(*lo) @ np.diag([1 / step, 1 / step, 1.0])
     return cv2.warpPerspective(
@@ -318,9 +346,25 @@ def _scene(ink, mask, surface, writer, digit_px, conditions, streams):
 # --- the picture --------------------------------------------------------------------------
 
 
-def render_photo(
-    text_or_layout, conditions=None, *, writer="a", seed=0, name="photo.jpg", return_scene=False
-):
+def _conditions_keyword(function):
+    """Accept ``conditions`` given by position, as ocrkit 0.1 took it, with a warning."""
+
+    @functools.wraps(function)
+    def accept(text_or_layout, *args, **kwargs):
+        if args:
+            if len(args) > 1 or "conditions" in kwargs:
+                raise TypeError("render_photo() takes the text and conditions=...")
+            warnings.warn("pass the photo's conditions by name: render_photo(text, "
+                          "conditions=...)", DeprecationWarning, stacklevel=2)
+            kwargs["conditions"] = args[0]
+        return function(text_or_layout, **kwargs)
+
+    return accept
+
+
+@_conditions_keyword
+def render_photo(text_or_layout, *, conditions=None, writer="a", seed=0, name="photo.jpg",
+                 return_scene=False):
     """Write digits by hand and take a phone photo of them under given conditions.
 
     Parameters
@@ -364,20 +408,20 @@ def render_photo(
 
     Raises
     ------
-    ValueError
+    OptionError
         For bad text or conditions, or writing that does not fit the picture
         under them (the message says what to change).
 
     Examples
     --------
     >>> bad = PhotoConditions(size=(640, 480), close_crop=0.15, contrast=0.3, noise=0.06)
-    >>> image, truth = render_photo("3141 5926", bad, seed=1)
+    >>> image, truth = render_photo("3141 5926", conditions=bad, seed=1)
     >>> image.shape, truth["lines"], len(truth["digits"])
     ((480, 640, 3), ['3141 5926'], 8)
     """
     conditions = PhotoConditions() if conditions is None else conditions
     if not isinstance(conditions, PhotoConditions):
-        raise ValueError(f"conditions must be PhotoConditions, got {type(conditions).__name__}")
+        raise OptionError(f"conditions must be PhotoConditions, got {type(conditions).__name__}")
     writer = as_writer(writer)
     if conditions.pen_width is not None:
         writer = replace(writer, pen_width=conditions.pen_width)
@@ -389,7 +433,7 @@ def render_photo(
     px_per_mm = framing.px_per_mm_guess(layout, writer, conditions)
     heights = [line.height_mm * writer.size * px_per_mm for line in layout.lines]
     if min(heights) < 8 or max(heights) > 1000:
-        raise ValueError(
+        raise OptionError(
             f"digits would be {min(heights):.0f}-{max(heights):.0f} px tall in a "
             f"{size[0]}x{size[1]} picture; keep them within 8-1000 px with a larger or "
             "smaller size, a close_crop, or another sheet size"

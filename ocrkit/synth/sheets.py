@@ -75,7 +75,7 @@ def fill_template(layout, *, writer="a", seed=0, blank=(), size=0.55, stray=0):
 
     def write(label, box, digit_height, hand=writer):
         for _ in range(5):
-            coverage = draw_digit(label, writer=hand, height=digit_height, rng=rng)
+            coverage = draw_digit(label, writer=hand, height=digit_height, seed=rng)
             # A wide hand shrinks its digit until it fits the box.
             if (coverage.shape[1] <= box[2] - 2 * margin
                     and coverage.shape[0] <= box[3] - 2 * margin):

@@ -10,6 +10,8 @@ the spline's tension.
 
 import numpy as np
 
+from ..errors import OptionError
+
 __all__ = ["BROKEN_DIGITS", "digit_strokes", "trace_stroke"]
 
 # Shapes common to every writer.  Closed shapes (0, 6, 8, 9) run a little past
@@ -67,6 +69,11 @@ _PARSED = {key: [_parse(s) for s in strokes] for key, strokes in _SHAPES.items()
 _PARSED_BROKEN = {key: [_parse(s) for s in strokes] for key, strokes in _BROKEN.items()}
 
 
+# Letter forms of the 1 and the 9, and the suffix of their strokes' names.
+_ONES = {"plain": "", "flag": "-flag", "foot": "-foot", "long": "-long"}
+_NINES = {"straight": "", "curved": "-curved", "open": "-open"}
+
+
 def digit_strokes(
     label, *, one="flag", four="closed", seven="plain", nine="straight", two="plain", broken=False
 ):
@@ -97,20 +104,31 @@ def digit_strokes(
     list of ((n, 2) ndarray, (n,) bool ndarray)
         Per stroke, points in box units (x right, y down, baseline at 1) and
         corner flags.
+
+    Raises
+    ------
+    OptionError
+        For a label outside 0-9, an unknown letter form, or a broken form
+        the digit does not have.
     """
     label = int(label)
     if not 0 <= label <= 9:
-        raise ValueError(f"label must be a digit 0-9, got {label}")
+        raise OptionError(f"label must be a digit 0-9, got {label}")
+    for name, value, choices in (("one", one, _ONES), ("four", four, ("closed", "open")),
+                                 ("seven", seven, ("plain", "bar")), ("nine", nine, _NINES),
+                                 ("two", two, ("plain", "loop"))):
+        if value not in choices:
+            raise OptionError(f"{name}={value!r}; choose one of {', '.join(map(repr, choices))}")
     if broken and label not in BROKEN_DIGITS:
-        raise ValueError(
+        raise OptionError(
             f"digit {label} has no broken form; broken digits are {sorted(BROKEN_DIGITS)}"
         )
     variant = {
-        1: {"plain": "", "flag": "-flag", "foot": "-foot", "long": "-long"}[one],
+        1: _ONES[one],
         2: "-loop" if two == "loop" else "",
         4: "-open" if four == "open" else "",
         7: "-bar" if seven == "bar" else "",
-        9: {"straight": "", "curved": "-curved", "open": "-open"}[nine],
+        9: _NINES[nine],
     }.get(label, "")
     key = f"{label}{variant}"
     table = _PARSED_BROKEN if broken else _PARSED

@@ -17,6 +17,7 @@ warps it through the camera's geometry together with the sheet.
 import cv2
 import numpy as np
 
+from ..errors import OptionError
 from .conditions import field
 
 __all__ = ["SURROUNDINGS", "surface_texture"]
@@ -124,7 +125,7 @@ def _dark_mat(shape, mm, rng):
 _MAKERS = {"wood": _wood, "leather": _leather, "fabric": _fabric, "dark mat": _dark_mat}
 
 
-def surface_texture(kind, shape, *, px_per_mm, rng):
+def surface_texture(kind, shape, *, px_per_mm, seed=0):
     """A surface for a sheet to lie on, as reflectance.
 
     Parameters
@@ -135,7 +136,9 @@ def surface_texture(kind, shape, *, px_per_mm, rng):
     px_per_mm : float
         Scale of the texture: wood bands are 2.5-5 mm apart, leather pebbles
         about 1 mm wide, threads 0.5-0.9 mm.
-    rng : numpy.random.Generator
+    seed : int or numpy.random.Generator
+        Seed of the texture, or a Generator to draw it from (as
+        :func:`numpy.random.default_rng` takes them).
 
     Returns
     -------
@@ -145,19 +148,19 @@ def surface_texture(kind, shape, *, px_per_mm, rng):
 
     Raises
     ------
-    ValueError
+    OptionError
         For an unknown kind or a scale outside 0.2-200 px per mm.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> desk = surface_texture("wood", (60, 80), px_per_mm=3, rng=np.random.default_rng(0))
+    >>> desk = surface_texture("wood", (60, 80), px_per_mm=3, seed=0)
     >>> desk.shape, bool(0.1 < desk.mean() < 0.8)
     ((60, 80, 3), True)
     """
     if kind not in _MAKERS:
-        raise ValueError(f"unknown surface {kind!r}; use one of {sorted(_MAKERS)}")
+        raise OptionError(f"unknown surface {kind!r}; use one of {sorted(_MAKERS)}")
     if not 0.2 <= px_per_mm <= 200:
-        raise ValueError(f"px_per_mm must be 0.2-200, got {px_per_mm}")
-    rgb = _MAKERS[kind]((int(shape[0]), int(shape[1])), float(px_per_mm), rng)
+        raise OptionError(f"px_per_mm must be 0.2-200, got {px_per_mm}")
+    rgb = _MAKERS[kind]((int(shape[0]), int(shape[1])), float(px_per_mm),
+                        np.random.default_rng(seed))
     return np.clip(rgb, 0.01, 1.2).astype(np.float32)

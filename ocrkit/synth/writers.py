@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..errors import OptionError
 from .strokes import digit_strokes, trace_stroke
 
 __all__ = ["WRITERS", "Writer", "as_writer", "draw_digit", "render_glyphs"]
@@ -95,17 +96,17 @@ class Writer:
         for field, choices in _FORMS.items():
             value = getattr(self, field)
             if value not in choices:
-                raise ValueError(f"{field}={value!r}; choose one of {sorted(choices)}")
+                raise OptionError(f"{field}={value!r}; choose one of {sorted(choices)}")
         if self.pen not in _PENS:
-            raise ValueError(f"pen={self.pen!r}; choose one of {sorted(_PENS)}")
+            raise OptionError(f"pen={self.pen!r}; choose one of {sorted(_PENS)}")
         if not (-45 < self.slant < 45 and 0.3 <= self.roundness <= 2.0):
-            raise ValueError("slant must lie in (-45, 45) degrees and roundness in [0.3, 2]")
+            raise OptionError("slant must lie in (-45, 45) degrees and roundness in [0.3, 2]")
         if not (0.2 <= self.aspect <= 1.5 and 0.2 <= self.size <= 3 and 0 < self.pen_width < 0.4):
-            raise ValueError(
+            raise OptionError(
                 "aspect must lie in [0.2, 1.5], size in [0.2, 3] and pen_width in (0, 0.4)"
             )
         if len(self.ink) != 3:
-            raise ValueError(f"ink must be an RGB triple, got {self.ink!r}")
+            raise OptionError(f"ink must be an RGB triple, got {self.ink!r}")
 
     @property
     def forms(self):
@@ -197,19 +198,27 @@ WRITERS = {
 
 
 def as_writer(writer):
-    """A :class:`Writer` from itself or from a name in :data:`WRITERS`."""
+    """A :class:`Writer` from itself or from a name in :data:`WRITERS`.
+
+    Parameters
+    ----------
+    writer : str or Writer
+        A name in :data:`WRITERS`, or a Writer.
+
+    Returns
+    -------
+    Writer
+
+    Raises
+    ------
+    OptionError
+        If `writer` is neither.
+    """
     if isinstance(writer, Writer):
         return writer
     if writer not in WRITERS:
-        raise ValueError(f"unknown writer {writer!r}; use one of {sorted(WRITERS)} or a Writer")
+        raise OptionError(f"unknown writer {writer!r}; use one of {sorted(WRITERS)} or a Writer")
     return WRITERS[writer]
-
-
-def as_rng(rng):
-    """A Generator from ``None`` (seed 0), an int seed, or a Generator."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    return np.random.default_rng(0 if rng is None else rng)
 
 
 def _smooth_noise(s, rng, scales=(0.9, 0.35)):
@@ -279,7 +288,7 @@ def trace_glyph(label, writer, height, rng, *, broken=False):
     return paths, radii
 
 
-def rasterise(paths, radii, *, margin=2):
+def rasterize(paths, radii, *, margin=2):
     """Antialiased ink coverage of pen paths.
 
     Parameters
@@ -317,16 +326,16 @@ def rasterise(paths, radii, *, margin=2):
 
 def _check_label(label):
     if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label <= 9:
-        raise ValueError(f"label must be an int 0-9, got {label!r}")
+        raise OptionError(f"label must be an int 0-9, got {label!r}")
     return int(label)
 
 
 def _check_height(height):
     if not 8 <= height <= 1000:
-        raise ValueError(f"height must be 8-1000 pixels, got {height}")
+        raise OptionError(f"height must be 8-1000 pixels, got {height}")
 
 
-def draw_digit(label, *, writer="a", height=64, rng=None, broken=False):
+def draw_digit(label, *, writer="a", height=64, seed=0, broken=False):
     """Draw one handwritten digit as antialiased pen strokes.
 
     Parameters
@@ -338,9 +347,10 @@ def draw_digit(label, *, writer="a", height=64, rng=None, broken=False):
     height : float
         Digit height in pixels (cap to baseline, before jitter and pen width).
         ``writer.size`` does not apply here; it scales digits on pages.
-    rng : numpy.random.Generator or int, optional
-        Source of the glyph's jitter.  ``None`` means seed 0, so the same call
-        draws the same glyph; pass one Generator to draw varied glyphs.
+    seed : int or numpy.random.Generator
+        Seed of the glyph's jitter, so the same call draws the same glyph; or
+        a Generator (as :func:`numpy.random.default_rng` takes them) shared by
+        several calls to draw varied glyphs.
     broken : bool
         Leave a gap in one stroke (digits 4, 5 and 7 only).
 
@@ -351,7 +361,7 @@ def draw_digit(label, *, writer="a", height=64, rng=None, broken=False):
 
     Raises
     ------
-    ValueError
+    OptionError
         For a label outside 0-9, an unknown writer, or a height outside 8-1000.
 
     Examples
@@ -363,8 +373,8 @@ def draw_digit(label, *, writer="a", height=64, rng=None, broken=False):
     label = _check_label(label)
     _check_height(height)
     writer = as_writer(writer)
-    paths, radii = trace_glyph(label, writer, height, as_rng(rng), broken=broken)
-    return rasterise(paths, radii)[0]
+    paths, radii = trace_glyph(label, writer, height, np.random.default_rng(seed), broken=broken)
+    return rasterize(paths, radii)[0]
 
 
 def render_glyphs(labels, *, writer="a", height=28, seed=0):
@@ -389,4 +399,4 @@ def render_glyphs(labels, *, writer="a", height=28, seed=0):
     _check_height(height)
     writer = as_writer(writer)
     rng = np.random.default_rng(seed)
-    return [rasterise(*trace_glyph(label, writer, height, rng))[0] for label in labels]
+    return [rasterize(*trace_glyph(label, writer, height, rng))[0] for label in labels]

@@ -29,7 +29,7 @@ def main():
     knn_labels, knn_confidence = knn.predict_confidence(data.x_test)
     # How many test digits have a tie between their 3rd and 4th neighbour:
     # the probe is only worth something if there are some.
-    dist = np.sort(squared_distances(extract_features(data.x_test, binary),
+    dist = np.sort(squared_distances(extract_features(data.x_test, settings=binary),
                                      knn.arrays["vectors"]), axis=1)
     ties = int((dist[:, 2] == dist[:, 3]).sum())
 
