@@ -25,7 +25,7 @@ help:
 	@echo "make lab           open the course in JupyterLab (LAB_ARGS=... for more options)"
 	@echo "make test          unit tests and every notebook under nbval"
 	@echo "make demo          read the bundled sample page into out/"
-	@echo "make bench         full benchmark (QUICK=1 for the one-minute subset)"
+	@echo "make bench         full benchmark (QUICK=1 for small subsets)"
 	@echo "make notebooks     re-execute every notebook in place (outputs and widget state)"
 	@echo "make browser-test  check the widgets render in headless Chromium"
 	@echo "make model         rebuild the shipped default model and report what changed"

@@ -7,8 +7,8 @@ rotation, scaling and shift; no shear, which deskewing undoes, and no stroke
 change), and reports test accuracy, support vectors and seconds against the
 same classifier without copies, measured in the same run.
 
-It takes a few minutes per run on two cores, so it is not part of
-``make bench``::
+It trains the SVM twice, on all of MNIST and then on more, so it is not
+part of ``make bench``::
 
     .venv/bin/python benchmarks/augment_mnist.py --copies 1 --rotation 3 --scale 0.03 --shift 0.5
 """
@@ -33,10 +33,10 @@ def run(x, y, x_test, y_test, *, copies, rotation, scale, shift, seed=0):
                                        scale=scale, shear=0.0, shift=shift, stroke=False)
         x, y = np.concatenate([x, extra]), np.concatenate([y, y[source]])
     settings = FeatureSettings()
-    features_s, vectors = timed(extract_features, x, settings)
+    features_s, vectors = timed(extract_features, x, settings=settings)
     model = DigitClassifier("svm", features=settings)
     fit_s, _ = timed(model.fit_features, vectors, y)
-    test = extract_features(x_test, settings)
+    test = extract_features(x_test, settings=settings)
     predict_s, (labels, _, _) = timed(model.scores, test)
     return {"copies": copies, "rotation_deg": rotation, "scale": scale, "shift_px": shift,
             "train_digits": int(len(y)), "accuracy": float(np.mean(labels == y_test)),

@@ -84,7 +84,7 @@ def compute_features(data, *, progress=True):
     for name, deskew, settings in tqdm(settings_grid(), desc="MNIST features",
                                        disable=not progress):
         with PeakMemory() as memory:
-            seconds, vectors = timed(extract_features, everything, settings)
+            seconds, vectors = timed(extract_features, everything, settings=settings)
         features[name, deskew] = (vectors[:n_train], vectors[n_train:])
         rows.append({"features": name, "deskew": deskew, "dims": int(vectors.shape[1]),
                      "digits": int(len(everything)), "seconds": seconds,
@@ -230,7 +230,7 @@ def run_grid(data, features, feature_rows, *, budget, n_pilot, progress=True):
 
 def evaluate_model(model, data, *, label):
     """Accuracy and timings of an already trained model on the MNIST test digits."""
-    feature_s, vectors = timed(extract_features, data.x_test, model.features)
+    feature_s, vectors = timed(extract_features, data.x_test, settings=model.features)
     with PeakMemory() as memory:
         predict_s, scored = timed(model.scores, vectors)
     return {

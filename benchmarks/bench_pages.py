@@ -188,14 +188,17 @@ def _train_with_sheets_function():
     return train_with_sheets
 
 
-def bench_writer_a(folder, page_model, page_label, *, n_mnist, progress=True):
+def bench_writer_a(folder, page_model, page_label, *, n_mnist, sheet_copies=None,
+                   progress=True):
     """Writer A's test page read by models trained on MNIST, on A's sheet, and on both.
 
     The MNIST-only and combined models are trained on the same ``n_mnist``
-    MNIST digits (an SVM on all 60,000 takes minutes); the model the pages
-    are read with is shown too, for reference.  Each part that cannot run
-    (no page, no sheet, a training function not available) becomes a row
-    saying so, so the section always has rows.
+    MNIST digits (an SVM's training grows about as the square of its
+    digits); the model the pages are read with is shown too, for reference.  The sheet's digits are
+    augmented with ``sheet_copies`` copies each (None: as
+    :func:`ocrkit.training.train_with_sheets` does by default).  Each part
+    that cannot run (no page, no sheet, a training function not available)
+    becomes a row saying so, so the section always has rows.
     """
     folder = Path(folder)
     pages = {name: (truth, path) for name, truth, path in find_pages(folder)[0]}
@@ -232,11 +235,12 @@ def bench_writer_a(folder, page_model, page_label, *, n_mnist, progress=True):
         return rows
     sheets = [load_sheet(pages[name][1]) for name in sheet_names]
     names = ", ".join(sheet_names)
+    copies = {} if sheet_copies is None else {"augment": sheet_copies}
     train_s, model = timed(train_with_sheets, sheets, mnist=False,
-                           features=page_model.features, progress=progress)
+                           features=page_model.features, progress=progress, **copies)
     rows.append(row(f"sheet only ({names}, augmented)", model, train_s))
     train_s, model = timed(train_with_sheets, sheets, n_mnist=len(data.y_train),
-                           features=page_model.features, progress=progress)
+                           features=page_model.features, progress=progress, **copies)
     rows.append(row(f"MNIST ({len(data.y_train):,} digits) + sheet ({names})", model, train_s))
     return rows
 

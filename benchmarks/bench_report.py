@@ -7,7 +7,7 @@ from pathlib import Path
 from bench_real import real_table
 from bench_robustness import robustness_table
 
-#: Section headings of RESULTS.md, in order (the quick-mode test checks them).
+#: Section headings of RESULTS.md, in order (tests/test_bench_quick.py checks them).
 SECTIONS = (
     "## Machine",
     "## MNIST",
@@ -282,10 +282,15 @@ def _method(results):
             "run's cost (see each row's note), to fit the grid's time budget."]
 
 
+def _option(mode):
+    """The option that asked for a run's mode: '' for the full run, else ' --quick' or the like."""
+    return "" if mode == "full" else f" --{mode}"
+
+
 def to_markdown(results):
     """RESULTS.md text."""
     parts = ["# Benchmark results", "",
-             f"Written by `benchmarks/run.py{' --quick' if results['mode'] == 'quick' else ''}`. "
+             f"Written by `benchmarks/run.py{_option(results['mode'])}`. "
              "Every number below is in `results.json` too."]
     builders = (_machine, _mnist, _original, _pages, _sheets, _writer_a, _real, _robustness,
                 _speed, _method)

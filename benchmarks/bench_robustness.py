@@ -62,6 +62,13 @@ QUICK = {
     "blurs": (0.0, 0.05),
     "sizes": (0.07, 0.3),
 }
+#: The smallest map, one picture per axis: enough to see that every step runs.
+SMOKE = {
+    "contrasts": (0.7,),
+    "noises": (0.09,),
+    "blurs": (0.05,),
+    "sizes": (0.3,),
+}
 DIGITS = 8
 _MARKERS = "osD^vPX*"
 _LINES = ("-", "--", "-.", ":")
@@ -140,7 +147,7 @@ def _photo(conditions, seed, digits):
     n = max(1, min(digits, int(0.85 * width / (_ADVANCE * share * height))))
     while True:
         try:
-            image, truth = render_photo(_text(n, seed), conditions, seed=seed)
+            image, truth = render_photo(_text(n, seed), conditions=conditions, seed=seed)
             return image, truth, n
         except ValueError:
             if n == 1:

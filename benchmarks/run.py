@@ -1,8 +1,11 @@
 """Benchmarks: the numbers behind every claim the kit makes.
 
-Run ``make bench`` (about 15 minutes on two cores) or ``make bench QUICK=1``
-(the same measurements on small subsets, under a minute).  Writes
-``results.json`` and ``RESULTS.md`` into ``--out`` (this folder by default).
+Run ``make bench`` (all of MNIST; the machine section of ``RESULTS.md`` says
+how long the last run took) or ``make bench QUICK=1`` (the same measurements
+on small subsets).  ``--smoke`` runs every step on the least data that runs
+it: it shows that the benchmark works (the unit tests run it), and its
+numbers say little.  Writes ``results.json`` and ``RESULTS.md`` into
+``--out`` (this folder by default).
 
 What is measured:
 
@@ -19,7 +22,7 @@ What is measured:
 5. The robustness map: digits right on synthetic phone photos as contrast,
    noise, blur and size change, for the kit with every binarisation and the
    original (:mod:`bench_robustness`); its figure is written to
-   ``docs/robustness_map.png`` (quick: into ``--out``).
+   ``docs/robustness_map.png`` (quick and smoke: into ``--out``).
 6. Speed against the floor: every bundled page and real photo read against
    decoding it, with the budget each read must meet; a 300-dpi A4 page read
    against decoding its file; the kit's HOG against scikit-image's
@@ -27,7 +30,7 @@ What is measured:
 
 Usage::
 
-    python benchmarks/run.py [--quick] [--out DIR] [--pages DIR] [--budget S]
+    python benchmarks/run.py [--quick | --smoke] [--out DIR] [--pages DIR] [--budget S]
 """
 
 import argparse
@@ -46,6 +49,7 @@ from bench_real import bench_real
 from bench_report import write_results
 from bench_robustness import FULL as ROBUSTNESS_FULL
 from bench_robustness import QUICK as ROBUSTNESS_QUICK
+from bench_robustness import SMOKE as ROBUSTNESS_SMOKE
 from bench_robustness import draw_robustness_map, kit_readers, robustness_map
 from bench_speed import bench_hog, bench_page_floor, bench_page_speed, is_a4_300dpi, make_page
 
@@ -59,7 +63,7 @@ from ocrkit.pipeline import read_page
 HERE = Path(__file__).resolve().parent
 PAGES = HERE.parent / "data" / "handwriting"
 REAL = HERE.parent / "data" / "real"
-#: Where a full run draws the robustness map (a quick run draws it into --out).
+#: Where a full run draws the robustness map (a quick or smoke run draws it into --out).
 ROBUSTNESS_FIGURE = HERE.parent / "docs" / "robustness_map.png"
 
 
@@ -78,15 +82,24 @@ class Sizes:
     speed_page: dict = field(default_factory=dict)
     page_model_train: int | None = None  # None: ocrkit.models.default_model()
     writer_a_mnist: int = 10000  # MNIST digits next to writer A's sheet
+    sheet_copies: int | None = None  # of each sheet digit; None: ocrkit.training's default
+    robustness: dict = field(default_factory=lambda: dict(ROBUSTNESS_FULL))  # the map's axes
 
 
 FULL = Sizes(n_train=None, n_test=None, budget_s=720.0, pilot=2000, page_runs=5, decode_runs=7,
              read_runs=5, hog_digits=None,
-             speed_page={"page": "A4", "dpi": 300, "n_lines": 12, "digits": (8, 9)})
+             speed_page={"page": "A4", "dpi": 300, "n_lines": 12, "digits": (8, 9)},
+             robustness=dict(ROBUSTNESS_FULL))
 QUICK = Sizes(n_train=2000, n_test=500, budget_s=15.0, pilot=200, page_runs=1, decode_runs=3,
               read_runs=3, hog_digits=2000,
               speed_page={"page": "A6", "dpi": 150, "n_lines": 3, "digits": (4, 6)},
-              page_model_train=1000, writer_a_mnist=500)
+              page_model_train=1000, writer_a_mnist=500, robustness=dict(ROBUSTNESS_QUICK))
+#: The quick run on the least data that runs every step: MNIST enough for HOG + SVM
+#: to read well above chance, one copy of each sheet digit, and one picture per
+#: axis of the robustness map.
+SMOKE = replace(QUICK, n_train=200, n_test=100, budget_s=1.0, page_model_train=200,
+                writer_a_mnist=200, sheet_copies=1, robustness=dict(ROBUSTNESS_SMOKE))
+MODES = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 
 
 def parse_args(argv=None):
@@ -94,16 +107,21 @@ def parse_args(argv=None):
         prog="benchmarks/run.py",
         description="Measure ocrkit: MNIST grid, the original approach, bundled pages, real "
                     "photos, robustness map, speed.")
-    parser.add_argument("--quick", action="store_true",
-                        help="small subsets, under a minute; same code paths as the full run")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true",
+                      help="small subsets; the same code paths as the full run")
+    size.add_argument("--smoke", action="store_true",
+                      help="the least data every step runs on, to check that the benchmark "
+                           "works; its numbers say little")
     parser.add_argument("--out", type=Path, default=HERE,
-                        help="folder for results.json and RESULTS.md, and with --quick the "
-                             "robustness map's figure (default: %(default)s)")
+                        help="folder for results.json and RESULTS.md, and with --quick or "
+                             "--smoke the robustness map's figure (default: %(default)s)")
     parser.add_argument("--pages", type=Path, default=PAGES,
                         help="folder of pages with ground-truth JSON (default: %(default)s)")
     parser.add_argument("--budget", type=float, default=None,
                         help="seconds the MNIST grid may spend training and predicting "
-                             "(default: 720, quick: 15)")
+                             f"(default: {FULL.budget_s:g}, quick: {QUICK.budget_s:g}, "
+                             f"smoke: {SMOKE.budget_s:g})")
     parser.add_argument("--mnist", type=int, nargs=2, metavar=("N_TRAIN", "N_TEST"),
                         help="MNIST subset sizes instead of the mode's")
     parser.add_argument("--model", type=Path, default=None,
@@ -148,9 +166,20 @@ def _speed_page(scratch, sizes, pages):
     return path, "speed_page", source
 
 
+def mode_of(args):
+    """``'full'``, ``'quick'`` or ``'smoke'``: which of :data:`MODES` the options ask for."""
+    return "smoke" if args.smoke else "quick" if args.quick else "full"
+
+
+def figure_path(mode, out):
+    """Where a run draws the robustness map: ``docs/`` for a full run, else next to RESULTS.md."""
+    return ROBUSTNESS_FIGURE if mode == "full" else Path(out) / ROBUSTNESS_FIGURE.name
+
+
 def main(argv=None):
     args = parse_args(argv)
-    sizes = QUICK if args.quick else FULL
+    mode = mode_of(args)
+    sizes = MODES[mode]
     if args.budget is not None:
         sizes = replace(sizes, budget_s=args.budget)
     if args.mnist:
@@ -164,7 +193,7 @@ def main(argv=None):
         sections[name] = now - last[0]
         last[0] = now
 
-    results = {"mode": "quick" if args.quick else "full", "machine": machine_info(),
+    results = {"mode": mode, "machine": machine_info(),
                "memory_method": memory_method(),
                "sizes": asdict(sizes)}
 
@@ -217,7 +246,8 @@ def main(argv=None):
     lap("sheets")
     try:
         results["writer_a"] = bench_writer_a(args.pages, page_model, page_label,
-                                             n_mnist=sizes.writer_a_mnist, progress=progress)
+                                             n_mnist=sizes.writer_a_mnist,
+                                             sheet_copies=sizes.sheet_copies, progress=progress)
     except OcrkitError as exc:
         results["writer_a"] = [{"training": "all", "notice": f"not available: {exc}"}]
     lap("writer A")
@@ -228,10 +258,8 @@ def main(argv=None):
 
     # 5. Robustness map: the kit with every binarisation, and the original.
     robustness = robustness_map(read_functions=kit_readers(model=page_model, original=original),
-                                **(ROBUSTNESS_QUICK if args.quick else ROBUSTNESS_FULL),
-                                progress=progress)
-    figure = draw_robustness_map(
-        robustness, args.out / ROBUSTNESS_FIGURE.name if args.quick else ROBUSTNESS_FIGURE)
+                                **sizes.robustness, progress=progress)
+    figure = draw_robustness_map(robustness, figure_path(mode, args.out))
     robustness["figure"] = Path(os.path.relpath(figure, args.out)).as_posix()
     results["robustness"] = robustness
     lap("robustness map")

@@ -185,6 +185,6 @@ def _resample(grey, scale):
     rows, cols = grey.shape
     size = (max(1, round(cols * scale)), max(1, round(rows * scale)))
     # Bilinear, not area averaging: at scales of 0.5 and up each new pixel
-    # still draws on every old one, and OpenCV's area averaging is eight
-    # times slower at scales that are not 1/n.
+    # still draws on every old one, and OpenCV's area averaging is much
+    # slower at scales that are not 1/n.
     return cv2.resize(grey, size, interpolation=cv2.INTER_LINEAR)
