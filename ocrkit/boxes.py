@@ -16,6 +16,8 @@ array) and compare every box of one set with every box of another:
 
 import numpy as np
 
+from .errors import OptionError
+
 __all__ = ["as_boxes", "box_coverage", "box_iou"]
 
 
@@ -52,7 +54,7 @@ def as_boxes(boxes, *, dtype=float):
     if boxes.size == 0:
         return np.zeros((0, 4), dtype)
     if boxes.ndim != 2 or boxes.shape[1] != 4:
-        raise ValueError(f"boxes must be (K, 4) rows of x, y, w, h; got shape {boxes.shape}")
+        raise OptionError(f"boxes must be (K, 4) rows of x, y, w, h; got shape {boxes.shape}")
     return boxes.astype(dtype, copy=False)
 
 

@@ -232,7 +232,7 @@ def _cmd_template(args):
 
     try:
         image, layout = make_template(digits=args.digits, repeats=args.repeats, dpi=args.dpi)
-        save_template(args.out, image, dpi=args.dpi)
+        save_template(image, args.out, dpi=args.dpi)
     except ValueError as exc:
         print(f"ocrkit: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

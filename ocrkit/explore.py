@@ -43,6 +43,7 @@ import cv2
 import numpy as np
 
 from .boxes import as_boxes
+from .errors import OptionError
 from .preprocess import BINARIZE_METHODS, binarize, flatten_illumination
 
 __all__ = ["ThresholdView", "threshold_view", "settings_used", "ink_components", "cast_shadow",
@@ -87,7 +88,7 @@ def settings_used(method):
     (('threshold',), ('block_size',), ())
     """
     if method not in BINARIZE_METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(BINARIZE_METHODS)}")
+        raise OptionError(f"unknown method {method!r}; choose one of {', '.join(BINARIZE_METHODS)}")
     if method == "fixed":
         return ("threshold",)
     return ("block_size",) if method in LOCAL_METHODS else ()
@@ -106,7 +107,7 @@ def ink_components(ink):
     """
     ink = np.asarray(ink)
     if ink.ndim != 2:
-        raise ValueError(f"ink must be a 2-D (M, N) mask, got shape {ink.shape}")
+        raise OptionError(f"ink must be a 2-D (M, N) mask, got shape {ink.shape}")
     count, _ = cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)
     return int(count - 1)
 
@@ -249,12 +250,12 @@ def threshold_view(grey, *, method="fixed", threshold=127, block_size=None, flat
     'fixed t=127: 3.33% ink, 1 components'
     """
     if method not in BINARIZE_METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(BINARIZE_METHODS)}")
+        raise OptionError(f"unknown method {method!r}; choose one of {', '.join(BINARIZE_METHODS)}")
     if not 0 <= threshold <= 255:
-        raise ValueError(f"threshold must be a grey level 0-255, got {threshold}")
+        raise OptionError(f"threshold must be a grey level 0-255, got {threshold}")
     grey = np.asarray(grey)
     if grey.ndim != 2 or grey.dtype != np.uint8:
-        raise ValueError(
+        raise OptionError(
             f"grey must be (M, N) uint8, got {grey.shape} {grey.dtype}; call to_grey first"
         )
     if flatten:
@@ -307,13 +308,13 @@ def cast_shadow(grey, *, darkest=0.35, edge=0.5, softness=0.04):
     """
     grey = np.asarray(grey)
     if grey.ndim != 2 or grey.dtype != np.uint8:
-        raise ValueError(
+        raise OptionError(
             f"grey must be (M, N) uint8, got {grey.shape} {grey.dtype}; call to_grey first"
         )
     if not 0 < darkest <= 1:
-        raise ValueError(f"darkest is a brightness in (0, 1], got {darkest}")
+        raise OptionError(f"darkest is a brightness in (0, 1], got {darkest}")
     if softness <= 0:
-        raise ValueError(f"softness must be positive, got {softness}")
+        raise OptionError(f"softness must be positive, got {softness}")
     x = (np.arange(grey.shape[1]) + 0.5) / grey.shape[1]
     shade = 1.0 / (1.0 + np.exp(-(x - edge) / softness))
     light = 1.0 - (1.0 - darkest) * shade
@@ -347,7 +348,7 @@ def digits_visible(ink, boxes, *, lowest=0.02, margin=0.15, most_around=0.5):
     """
     ink = np.asarray(ink)
     if ink.ndim != 2:
-        raise ValueError(f"ink must be a 2-D (M, N) mask, got shape {ink.shape}")
+        raise OptionError(f"ink must be a 2-D (M, N) mask, got shape {ink.shape}")
     rows, cols = ink.shape
     count = 0
     for x, y, w, h in as_boxes(boxes, dtype=int):
@@ -410,7 +411,7 @@ def contour_counts(mask):
     """
     mask = np.asarray(mask)
     if mask.ndim != 2:
-        raise ValueError(f"mask must be a 2-D (M, N) mask, got shape {mask.shape}")
+        raise OptionError(f"mask must be a 2-D (M, N) mask, got shape {mask.shape}")
     _, hierarchy = cv2.findContours(mask.astype(np.uint8), cv2.RETR_TREE,
                                     cv2.CHAIN_APPROX_SIMPLE)
     depth = contour_depths(hierarchy)
@@ -467,7 +468,7 @@ def number_lengths(line, number):
     """
     line, number = np.asarray(line, int).ravel(), np.asarray(number, int).ravel()
     if line.shape != number.shape:
-        raise ValueError(f"line and number must have one entry per digit, got {line.size} "
+        raise OptionError(f"line and number must have one entry per digit, got {line.size} "
                          f"and {number.size}")
     lengths = []
     for i in range(line.size):
@@ -498,7 +499,7 @@ def stretched_digits(digits):
 
     digits = np.asarray(digits)
     if digits.ndim != 3:
-        raise ValueError(f"digits must be a (K, M, N) stack, got shape {digits.shape}")
+        raise OptionError(f"digits must be a (K, M, N) stack, got shape {digits.shape}")
     if not len(digits):
         return np.zeros((0, 28, 28), np.uint8)
     return np.stack([stretch_digit(crop_to_ink(digit)) for digit in digits])
@@ -600,7 +601,7 @@ def compare_features(variants, x_train, y_train, x_test, y_test, *, kind="knn", 
     from .features import extract_features
 
     if not variants:
-        raise ValueError("give at least one feature setting to compare, by name")
+        raise OptionError("give at least one feature setting to compare, by name")
     table = {}
     for name, settings in variants.items():
         model = DigitClassifier(kind, features=settings, **params).fit(x_train, y_train)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .errors import OptionError
 from .paper import Sheet, find_sheet, rectify
 from .preprocess import _writing_is_light, binarize, flatten_illumination, to_grey
 from .segment import connected_components, typical_digit_height
@@ -99,11 +100,11 @@ def page_ink(image, *, method="contrast", flatten=True, scale="auto", look_for_s
 
     Raises
     ------
-    ValueError
+    OptionError
         For an image that is not (M, N) or (M, N, 3), or a scale outside (0, 1].
     """
     if scale != "auto" and not (isinstance(scale, int | float) and 0 < scale <= 1):
-        raise ValueError(f"scale must be 'auto' or a number in (0, 1], got {scale!r}")
+        raise OptionError(f"scale must be 'auto' or a number in (0, 1], got {scale!r}")
     if look_for_sheet:
         grey = to_grey(image, invert=False)
         sheet = find_sheet(grey)

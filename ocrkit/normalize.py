@@ -14,6 +14,7 @@ as in OpenCV's ``digits.py`` sample.
 import cv2
 import numpy as np
 
+from .errors import OptionError
 from .preprocess import estimate_stroke_width
 
 __all__ = ["SIZE", "FIT", "crop_to_ink", "deskew", "normalize_digit", "normalize_digits",
@@ -33,7 +34,7 @@ FIT = 20
 def _as_ink(ink):
     ink = np.asarray(ink)
     if ink.ndim != 2:
-        raise ValueError(f"a digit must be a 2-D (M, N) array of ink, got shape {ink.shape}")
+        raise OptionError(f"a digit must be a 2-D (M, N) array of ink, got shape {ink.shape}")
     if ink.dtype == bool:
         return ink.astype(np.float32)
     if ink.dtype == np.uint8:
@@ -97,7 +98,7 @@ def deskew(digits):
     if digits.ndim == 2:
         return _deskew_one(digits)
     if digits.ndim != 3:
-        raise ValueError(f"digits must be (M, N) or (K, M, N), got shape {digits.shape}")
+        raise OptionError(f"digits must be (M, N) or (K, M, N), got shape {digits.shape}")
     # OpenCV's per-image warp is faster than a vectorised numpy shear here
     # (benchmarks/RESULTS.md times the features with and without deskewing).
     out = np.empty_like(digits)
@@ -149,7 +150,7 @@ def normalize_digit(ink, *, size=SIZE, fit=FIT, deskew_digit=False, stroke_width
         in MNIST.  All zero if there was no ink.
     """
     if fit > size:
-        raise ValueError(f"fit ({fit}) must not exceed size ({size})")
+        raise OptionError(f"fit ({fit}) must not exceed size ({size})")
     ink = np.asarray(ink)
     # A mask is cropped before it becomes float: less to convert.
     ink = _as_ink(crop_to_ink(ink)) if ink.dtype == bool else crop_to_ink(_as_ink(ink))

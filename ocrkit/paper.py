@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 
 from ._small import small_copy
+from .errors import OptionError
 
 __all__ = ["Sheet", "find_sheet", "rectify", "boxes_to_image"]
 
@@ -188,7 +189,7 @@ def find_sheet(grey):
     """
     grey = np.asarray(grey)
     if grey.ndim != 2 or grey.dtype != np.uint8:
-        raise ValueError(f"grey must be (M, N) uint8, got {grey.shape} {grey.dtype}")
+        raise OptionError(f"grey must be (M, N) uint8, got {grey.shape} {grey.dtype}")
     small, factor = small_copy(grey, _SMALL_SIDE)
     if min(small.shape) < 16:
         return None  # too small to show a sheet and what it lies on

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from ._small import small_copy
+from .errors import OptionError
 from .paper import find_sheet
 
 __all__ = [
@@ -38,11 +39,11 @@ BINARIZE_METHODS = ("contrast", "fixed", "otsu", "adaptive_mean", "adaptive_gaus
 def _check_image(image, name="image"):
     image = np.asarray(image)
     if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3, 4)):
-        raise ValueError(
+        raise OptionError(
             f"{name} must be (M, N) grey or (M, N, 3) RGB, got shape {image.shape}"
         )
     if image.size == 0:
-        raise ValueError(f"{name} is empty (shape {image.shape})")
+        raise OptionError(f"{name} is empty (shape {image.shape})")
     return image
 
 
@@ -159,7 +160,7 @@ def flatten_illumination(grey, *, scale=1 / 12):
     """
     grey = _check_image(grey, "grey")
     if grey.ndim != 2:
-        raise ValueError(f"grey must be (M, N), got {grey.shape}; call to_grey first")
+        raise OptionError(f"grey must be (M, N), got {grey.shape}; call to_grey first")
     rows, cols = grey.shape
     # A small copy of about 256 px on its shorter side; the ink's darkness is
     # averaged in, but the maximum filter picks paper around it.
@@ -359,20 +360,20 @@ def binarize(grey, *, method="contrast", threshold=127, block_size=None, k=0.2, 
     """
     grey = _check_image(grey, "grey")
     if grey.ndim != 2 or grey.dtype != np.uint8:
-        raise ValueError(
+        raise OptionError(
             f"grey must be (M, N) uint8, got {grey.shape} {grey.dtype}; call to_grey first"
         )
     if method not in BINARIZE_METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(BINARIZE_METHODS)}")
+        raise OptionError(f"unknown method {method!r}; choose one of {', '.join(BINARIZE_METHODS)}")
     if block_size is None:
         block_size = _odd(min(grey.shape) / 8)
     elif block_size < 3 or block_size % 2 == 0:
-        raise ValueError(f"block_size must be odd and at least 3, got {block_size}")
+        raise OptionError(f"block_size must be odd and at least 3, got {block_size}")
     where = paper
     if where is not None:
         where = np.asarray(where, bool)
         if where.shape != grey.shape:
-            raise ValueError(f"paper mask {where.shape} does not match grey {grey.shape}")
+            raise OptionError(f"paper mask {where.shape} does not match grey {grey.shape}")
         return _binarize(grey, method, threshold, block_size, k, offset, where) & where
     return _binarize(grey, method, threshold, block_size, k, offset, None)
 
@@ -433,7 +434,7 @@ def estimate_stroke_width(ink, *, boxes=None):
     """
     ink = np.asarray(ink)
     if ink.ndim != 2:
-        raise ValueError(f"ink must be (M, N), got {ink.shape}")
+        raise OptionError(f"ink must be (M, N), got {ink.shape}")
     if not ink.any():
         # Also spares OpenCV an empty array, for which it returns None.
         return 0.0

@@ -32,6 +32,7 @@ import cv2
 import numpy as np
 
 from .boxes import as_boxes
+from .errors import OptionError
 
 __all__ = ["FONT", "WHITE", "as_rgb", "text_size", "put_text", "label_size", "draw_label",
            "draw_box", "draw_annotations", "draw_digits", "draw_explanation", "SURE_COLOUR",
@@ -144,7 +145,7 @@ def _label_geometry(text, height, thickness, pad, fit):
         scale = height / max(bottom - top, 1)
         left, top, right, bottom = _ink_extent(text, scale, thickness)
         return scale, (pad - left, pad - top), (right - left + 2 * pad, bottom - top + 2 * pad)
-    raise ValueError(f"fit must be 'font' or 'ink', got {fit!r}")
+    raise OptionError(f"fit must be 'font' or 'ink', got {fit!r}")
 
 
 def _label_style(height, thickness, pad):

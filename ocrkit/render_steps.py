@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from .boxes import as_boxes
+from .errors import OptionError
 from .explore import contour_depths
 from .render import as_rgb, draw_box
 from .render_tags import draw_tags, tag_layout
@@ -54,7 +55,7 @@ def draw_removed(ink, kept, *, ring=0.01):
     """
     ink, kept = np.asarray(ink, bool), np.asarray(kept, bool)
     if ink.shape != kept.shape or ink.ndim != 2:
-        raise ValueError(f"ink and kept must be 2-D masks of one shape, got {ink.shape} "
+        raise OptionError(f"ink and kept must be 2-D masks of one shape, got {ink.shape} "
                          f"and {kept.shape}")
     canvas = np.full(ink.shape + (3,), 255, np.uint8)
     canvas[kept] = 0
@@ -91,7 +92,7 @@ def draw_contours(mask, contours, hierarchy=None, *, thickness=1):
     """
     mask = np.asarray(mask)
     if mask.ndim != 2:
-        raise ValueError(f"mask must be a 2-D (M, N) mask, got shape {mask.shape}")
+        raise OptionError(f"mask must be a 2-D (M, N) mask, got shape {mask.shape}")
     canvas = np.full(mask.shape + (3,), 255, np.uint8)
     canvas[mask.astype(bool)] = 200
     depth = (contour_depths(hierarchy) if hierarchy is not None
@@ -134,7 +135,7 @@ def draw_segmentation(image, segmentation, *, order=True, lines=True, dropped=Tr
     if ink is not None:
         image = np.where(ink, 0, 255).astype(np.uint8)
     if image.ndim != 2 and not (image.ndim == 3 and image.shape[2] >= 3):
-        raise ValueError(f"image must be (M, N) or (M, N, 3), got shape {image.shape}")
+        raise OptionError(f"image must be (M, N) or (M, N, 3), got shape {image.shape}")
     canvas = as_rgb(image)
     boxes = as_boxes(segmentation.boxes, dtype=int)
     height = segmentation.digit_height or (float(np.median(boxes[:, 3])) if len(boxes) else 20.0)
@@ -185,7 +186,7 @@ def montage(digits, *, cols=10, pad=2, value=0):
     """
     digits = np.asarray(digits)
     if digits.ndim != 3:
-        raise ValueError(f"digits must be a (K, M, N) stack, got shape {digits.shape}")
+        raise OptionError(f"digits must be a (K, M, N) stack, got shape {digits.shape}")
     count, rows, width = digits.shape
     cols = max(1, min(cols, count))
     grid_rows = int(np.ceil(count / cols))

@@ -27,6 +27,7 @@ from itertools import product
 import cv2
 import numpy as np
 
+from .errors import OptionError
 from .preprocess import estimate_stroke_width
 from .reading import reading_order, writing_direction
 from .words import printed_ink, word_members
@@ -414,7 +415,7 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     """
     ink = np.asarray(ink)
     if ink.ndim != 2:
-        raise ValueError(f"ink must be a 2-D (M, N) mask, got shape {ink.shape}")
+        raise OptionError(f"ink must be a 2-D (M, N) mask, got shape {ink.shape}")
     if ink.size == 0:
         # OpenCV's connected components crash the interpreter on 0 x N arrays.
         return _empty()

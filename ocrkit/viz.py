@@ -17,6 +17,7 @@ import cv2
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .errors import OptionError
 from .render_steps import draw_contours, draw_removed, draw_segmentation, montage
 
 __all__ = ["use_style", "show_images", "montage", "draw_removed"]
@@ -132,7 +133,7 @@ def show_histogram(grey, *, thresholds=None, ax=None, title="Grey levels"):
     """
     grey = np.asarray(grey)
     if grey.dtype != np.uint8:
-        raise ValueError(f"grey must be uint8, got {grey.dtype}; call to_grey first")
+        raise OptionError(f"grey must be uint8, got {grey.dtype}; call to_grey first")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3))
     counts = np.bincount(grey.ravel(), minlength=256)
@@ -245,7 +246,7 @@ def draw_gradients(image, g_row, g_col, *, ax=None, title=None, min_fraction=0.1
     g_row = np.asarray(g_row, dtype=float)
     g_col = np.asarray(g_col, dtype=float)
     if not image.shape == g_row.shape == g_col.shape or image.ndim != 2:
-        raise ValueError(
+        raise OptionError(
             f"image, g_row and g_col must be 2-D arrays of one shape; got {image.shape}, "
             f"{g_row.shape} and {g_col.shape}"
         )
@@ -291,7 +292,7 @@ def show_gradients(g_row, g_col, *, signed=False, size=2.6):
     g_row = np.asarray(g_row, dtype=float)
     g_col = np.asarray(g_col, dtype=float)
     if g_row.ndim != 2 or g_row.shape != g_col.shape:
-        raise ValueError(
+        raise OptionError(
             f"g_row and g_col must be 2-D arrays of one shape; got {g_row.shape} and {g_col.shape}"
         )
     span = 360.0 if signed else 180.0
@@ -361,19 +362,19 @@ def draw_hog_cells(image, cells, *, pixels_per_cell, signed=False, ax=None, titl
     image = np.asarray(image)
     cells = np.asarray(cells, dtype=float)
     if image.ndim != 2 or cells.ndim != 3:
-        raise ValueError(
+        raise OptionError(
             f"need one (M, N) image and its (rows, cols, orientations) cells; got shapes "
             f"{image.shape} and {cells.shape}. Draw the images of a stack one at a time."
         )
     c_row, c_col = (int(v) for v in pixels_per_cell)
     n_rows, n_cols, orientations = cells.shape
     if n_rows * c_row > image.shape[0] or n_cols * c_col > image.shape[1]:
-        raise ValueError(
+        raise OptionError(
             f"{n_rows}x{n_cols} cells of {c_row}x{c_col} pixels do not fit an image of "
             f"{image.shape[0]}x{image.shape[1]}; pass the pixels_per_cell used for the cells"
         )
     if mark is not None and not (0 <= mark[0] < n_rows and 0 <= mark[1] < n_cols):
-        raise ValueError(f"mark={tuple(mark)} is not a cell of the {n_rows}x{n_cols} grid; "
+        raise OptionError(f"mark={tuple(mark)} is not a cell of the {n_rows}x{n_cols} grid; "
                          f"give (row, column) counted from 0")
     fig, ax = _feature_axes(ax, (4.5, 4.5))
     _feature_picture(ax, image, title, vmax=float(image.max()) * 3 or None)
@@ -432,7 +433,7 @@ def plot_orientation_histogram(histogram, *, signed=False, ax=None, title=None):
     """
     histogram = np.asarray(histogram, dtype=float)
     if histogram.ndim != 1:
-        raise ValueError(f"histogram must be 1-D (orientations,); got shape {histogram.shape}")
+        raise OptionError(f"histogram must be 1-D (orientations,); got shape {histogram.shape}")
     fig, ax = _feature_axes(ax, (4, 3))
     span = 360 if signed else 180
     width = span / len(histogram)
@@ -469,7 +470,7 @@ def show_confusion(matrix, *, ax=None, title="Confusion matrix"):
     """
     matrix = np.asarray(matrix)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(f"a confusion matrix must be square (C, C); got shape {matrix.shape}")
+        raise OptionError(f"a confusion matrix must be square (C, C); got shape {matrix.shape}")
     fig, ax = _feature_axes(ax, (5, 5))
     shade = np.log1p(matrix.astype(float))
     ax.imshow(shade, cmap="gray_r", vmin=0, vmax=max(float(shade.max()), 1e-9))
@@ -519,7 +520,7 @@ def plot_sweep(values, curves, *, xlabel, ylabel="validation accuracy", logx=Fal
     values = list(values)
     for name, scores in curves.items():
         if len(scores) != len(values):
-            raise ValueError(
+            raise OptionError(
                 f"curve {name!r} has {len(scores)} scores for {len(values)} values; give one "
                 "score per value"
             )
@@ -568,7 +569,7 @@ def show_page(image, *, title=None, size=6.0, max_side=1000):
     """
     image = np.asarray(image)
     if image.ndim not in (2, 3) or image.size == 0:
-        raise ValueError(f"image must be (M, N) or (M, N, 3), got shape {image.shape}")
+        raise OptionError(f"image must be (M, N) or (M, N, 3), got shape {image.shape}")
     if image.dtype == bool:
         image = np.where(image, 0, 255).astype(np.uint8)
     return show_images([_shrink(image, max_side)], None if title is None else [title], size=size,
@@ -599,12 +600,12 @@ def show_reading(reading, *, region=None, titles=None, size=6.0, max_side=1000, 
     fig : matplotlib Figure
     """
     if cols not in (1, 2):
-        raise ValueError(f"cols must be 1 or 2, got {cols!r}")
+        raise OptionError(f"cols must be 1 or 2, got {cols!r}")
     panels = [reading.annotated(), reading.digits_image()]
     if region is not None:
         top, bottom, left, right = (int(v) for v in region)
         if not (0 <= top < bottom and 0 <= left < right):
-            raise ValueError(f"region must be (top, bottom, left, right) with top < bottom and "
+            raise OptionError(f"region must be (top, bottom, left, right) with top < bottom and "
                              f"left < right, got {region}")
         panels = [panel[top:bottom, left:right] for panel in panels]
     if titles is None:
@@ -673,13 +674,13 @@ def show_page_digits(reading, indices, *, labels=None, numbered=True, cols=8, si
     count = len(reading.boxes)
     bad = [i for i in indices if not 0 <= i < count]
     if bad:
-        raise ValueError(f"digit indices {bad} are not among the page's {count} digits")
+        raise OptionError(f"digit indices {bad} are not among the page's {count} digits")
     if isinstance(labels, dict):
         missing = [i for i in indices if i not in labels]
         if missing:
-            raise ValueError(f"labels has no label for digits {missing}")
+            raise OptionError(f"labels has no label for digits {missing}")
     elif labels is not None and len(labels) != count:
-        raise ValueError(f"labels must give one label per digit of the page ({count}), "
+        raise OptionError(f"labels must give one label per digit of the page ({count}), "
                          f"got {len(labels)}")
     image = np.asarray(reading.image)
     grey = cv2.cvtColor(image[..., :3], cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
@@ -718,7 +719,7 @@ def _tile_png(grey, box, side):
     """A digit's tile (as :func:`show_page_digits` draws it) as PNG bytes."""
     ok, png = cv2.imencode(".png", _digit_tile(grey, box, 0.2, side))
     if not ok:
-        raise ValueError("could not encode a digit's tile as PNG")
+        raise OptionError("could not encode a digit's tile as PNG")
     return png.tobytes()
 
 
@@ -762,7 +763,7 @@ def correction_panel(reading, indices, *, on_retrain, side=64):
     count = len(reading.boxes)
     bad = [i for i in indices if not 0 <= i < count]
     if bad:
-        raise ValueError(f"digit indices {bad} are not among the page's {count} digits")
+        raise OptionError(f"digit indices {bad} are not among the page's {count} digits")
     image = np.asarray(reading.image)
     grey = cv2.cvtColor(image[..., :3], cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
     options = [("?", -1)] + [(str(d), d) for d in range(10)]

@@ -123,7 +123,7 @@ def test_save_template_pdf_is_one_a4_page_of_the_template(tmp_path, dpi):
     from PIL import Image, PdfParser
 
     page, layout = make_template(dpi=dpi)
-    path = save_template(tmp_path / "sheet.pdf", page, dpi=dpi)
+    path = save_template(page, tmp_path / "sheet.pdf", dpi=dpi)
     pdf = PdfParser.PdfParser(str(path))
     try:
         assert len(pdf.pages) == 1
@@ -144,10 +144,10 @@ def test_save_template_pdf_is_one_a4_page_of_the_template(tmp_path, dpi):
 
 def test_save_template_png_round_trips_and_other_formats_are_refused(tmp_path):
     page, _ = make_template(dpi=100)
-    png = save_template(tmp_path / "sheet.png", page)
+    png = save_template(page, tmp_path / "sheet.png")
     assert np.array_equal(read_image(png), page)
     with pytest.raises(ValueError, match=".pdf or .png"):
-        save_template(tmp_path / "sheet.jpg", page)
+        save_template(page, tmp_path / "sheet.jpg")
 
 
 # -------------------------------------------------------- template sheets

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import OptionError
 from ..preprocess import to_grey
 from .read_free import read_free_form
 from .read_template import corner_markers, find_markers, read_template
@@ -32,10 +33,10 @@ DEFAULT_REPEATS = 10
 def _check_order(order, repeats):
     if order is not None and (not isinstance(order, str) or not order.isascii()
                               or not order.isdigit()):
-        raise ValueError(f"order must be a string of digits, one per row, got {order!r}")
+        raise OptionError(f"order must be a string of digits, one per row, got {order!r}")
     if repeats is not None and (isinstance(repeats, bool) or not isinstance(
             repeats, (int, np.integer)) or repeats < 1):
-        raise ValueError(f"repeats must be a positive int, got {repeats!r}")
+        raise OptionError(f"repeats must be a positive int, got {repeats!r}")
 
 
 def load_sheet(image, *, order=None, repeats=None, template="auto", method="otsu", name=None):
@@ -95,10 +96,10 @@ def load_sheet(image, *, order=None, repeats=None, template="auto", method="otsu
         image = read_image(image)
     image = np.asarray(image)
     if image.ndim not in (2, 3) or image.dtype != np.uint8:
-        raise ValueError(f"image must be (M, N) or (M, N, 3) uint8, got {image.shape} "
+        raise OptionError(f"image must be (M, N) or (M, N, 3) uint8, got {image.shape} "
                          f"{image.dtype}; read files with ocrkit.imageio.read_image")
     if not (template is None or template == "auto" or isinstance(template, TemplateLayout)):
-        raise ValueError(f"template must be 'auto', None or a TemplateLayout, got {template!r}")
+        raise OptionError(f"template must be 'auto', None or a TemplateLayout, got {template!r}")
     if template is not None:
         markers = find_markers(to_grey(image, invert=False))
         layout = template if isinstance(template, TemplateLayout) else None

@@ -23,6 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..errors import OptionError
 from ..render import draw_box, put_text, text_size
 
 __all__ = [
@@ -158,14 +159,14 @@ class TemplateLayout:
 
 def _check(digits, repeats, dpi):
     if not isinstance(digits, str) or not digits.isdigit() or not digits.isascii():
-        raise ValueError(f"digits must be a string of the digits 0-9, one per row, got {digits!r}")
+        raise OptionError(f"digits must be a string of the digits 0-9, one per row, got {digits!r}")
     if not 1 <= len(digits) <= MAX_ROWS:
-        raise ValueError(f"a template holds 1 to {MAX_ROWS} rows; got {len(digits)} digits")
+        raise OptionError(f"a template holds 1 to {MAX_ROWS} rows; got {len(digits)} digits")
     if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)) or not (
             1 <= repeats <= MAX_REPEATS):
-        raise ValueError(f"repeats must be an int from 1 to {MAX_REPEATS}, got {repeats!r}")
+        raise OptionError(f"repeats must be an int from 1 to {MAX_REPEATS}, got {repeats!r}")
     if not 100 <= dpi <= 600:
-        raise ValueError(f"dpi must be 100-600 (markers need about 100), got {dpi}")
+        raise OptionError(f"dpi must be 100-600 (markers need about 100), got {dpi}")
 
 
 def template_layout(*, digits="1234567890", repeats=10, dpi=300):
@@ -308,15 +309,15 @@ def make_template(*, digits="1234567890", repeats=10, dpi=300):
     return page, layout
 
 
-def save_template(path, image, *, dpi=300):
+def save_template(image, path, *, dpi=300):
     """Write a template as PDF (one page, the image filling it) or PNG.
 
     Parameters
     ----------
-    path : str or Path
-        ``.pdf`` or ``.png``.
     image : (H, W) uint8 ndarray
         From :func:`make_template`.
+    path : str or Path
+        ``.pdf`` or ``.png``.
     dpi : float
         The dpi the image was drawn at; sets the PDF page size, so that the
         page of :func:`make_template` prints as A4 (``W / dpi`` by ``H / dpi``
@@ -329,10 +330,10 @@ def save_template(path, image, *, dpi=300):
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".pdf", ".png"):
-        raise ValueError(f"{path}: save a template as .pdf or .png")
+        raise OptionError(f"{path}: save a template as .pdf or .png")
     image = np.asarray(image)
     if image.ndim != 2 or image.dtype != np.uint8:
-        raise ValueError(f"image must be (H, W) uint8 from make_template, got {image.shape}")
+        raise OptionError(f"image must be (H, W) uint8 from make_template, got {image.shape}")
     if suffix == ".png":
         from ..imageio import write_image
 
