@@ -9,8 +9,9 @@ Without Playwright or Chromium the tests are skipped with the reason, except
 under CI (``CI=true``), where a missing browser is a failure: CI must prove
 that the widgets render.
 
-They take a minute and a browser, so they run only when asked for by path
-(``make browser-test`` runs ``pytest tests/browser``), not in ``make test``.
+They take about two minutes and a browser, so they run only when asked for
+by path (``make browser-test`` runs ``pytest tests/browser``), not in
+``make test``.
 """
 
 import json
@@ -72,6 +73,19 @@ def chromium():
     if not CHROMIUM.is_file():
         _missing(f"{CHROMIUM} not found; install Debian's chromium (apt-get install chromium)")
     return {"executable_path": str(CHROMIUM), "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """One headless Chromium for a module's tests; each test opens its own context."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**chromium)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def _free_port():
@@ -184,12 +198,31 @@ def lab(tmp_path_factory, jupyter_home):
         "--LabApp.extension_manager=readonly",
     ]
     _write_lab_settings(home / "settings")
+    # Matplotlib builds its font list on its first import in an environment:
+    # once, here, rather than inside the first notebook's run.
+    subprocess.run([sys.executable, "-c", "import matplotlib.pyplot"], env=env,
+                   capture_output=True, check=True)
     log_path = home / "server.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+    # The free port is found before the server takes it: should another program
+    # take it in between, the server exits at once and is started on another.
+    for attempt in range(3):
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(command, cwd=root, env=env, stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            _wait_until_up(process, f"{base}/api/status?token={token}", log_path)
+            break
+        except BaseException as error:
+            _stop(process, base, token)
+            taken = (isinstance(error, RuntimeError)
+                     and "already in use" in log_path.read_text(errors="replace"))
+            if attempt == 2 or not taken:
+                raise
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        command = [f"--ServerApp.port={port}" if arg.startswith("--ServerApp.port=") else arg
+                   for arg in command]
     try:
-        _wait_until_up(process, f"{base}/api/status?token={token}", log_path)
         yield base, token, root
     finally:
         _stop(process, base, token)
