@@ -194,8 +194,9 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
     def saturation():
         # Only asked for when the page has words: the colour of their ink.
         colour = _saturation(image)
-        return None if colour is None else cv2.warpPerspective(
-            colour, to_work, ink.shape[::-1], flags=cv2.INTER_NEAREST)
+        if colour is None or np.array_equal(to_work, np.eye(3)):
+            return colour  # (read in the image's own pixels: nothing to map)
+        return cv2.warpPerspective(colour, to_work, ink.shape[::-1], flags=cv2.INTER_NEAREST)
 
     found = segment_digits(ink, merge=merge, split=split,
                            scorer=model.scorer(stroke_width=stroke_width), saturation=saturation)

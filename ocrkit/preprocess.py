@@ -258,6 +258,27 @@ def _ink_contrast(grey, paper, noise, where=None):
     return paper - float(np.percentile(dark, 10)) if dark.size else 0.0
 
 
+def _darker_than(grey, level):
+    """``grey < level`` for a uint8 image and any level, as a bool array.
+
+    OpenCV's threshold gives the same pixels as numpy's comparison about
+    ten times faster: for whole grey levels, ``grey < level`` is
+    ``grey <= ceil(level) - 1``, which its inverted binary threshold keeps.
+
+    Examples
+    --------
+    >>> grey = np.array([[10, 11, 12]], np.uint8)
+    >>> _darker_than(grey, 11).tolist(), _darker_than(grey, 11.5).tolist()
+    ([[True, False, False]], [[True, True, False]])
+    """
+    below = int(np.ceil(level)) - 1
+    if below < 0:
+        return np.zeros(grey.shape, bool)
+    if below >= 255:
+        return np.ones(grey.shape, bool)
+    return cv2.threshold(grey, below, 1, cv2.THRESH_BINARY_INV)[1].view(bool)
+
+
 def _contrast_ink(grey, paper, noise, where=None):
     """Ink by contrast with the paper: hysteresis between two relative thresholds.
 
@@ -288,22 +309,28 @@ def _contrast_ink(grey, paper, noise, where=None):
         sigma += 1.0
     if contrast == 0:
         return np.zeros(grey.shape, bool)
-    sure = grey < paper - max(6.0 * noise, 0.5 * contrast)
+    sure = _darker_than(grey, paper - max(6.0 * noise, 0.5 * contrast))
     if not sure.any():
         return sure
-    maybe = grey < paper - max(4.0 * noise, contrast / 3.0)
+    maybe = _darker_than(grey, paper - max(4.0 * noise, contrast / 3.0))
     count, labels = cv2.connectedComponents(maybe.view(np.uint8), connectivity=8)
     # A stroke is sure ink along its core, or at least clearly darker than
     # the paper all along (a pen lighter than the print on the same page); a
     # blob of noise that a few sure pixels happen to reach is neither.
     # Counted over the possible ink only: a few percent of the page.
+    # (Sure ink is possible ink too.)
     where_maybe = np.flatnonzero(maybe)
     ids = labels.ravel()[where_maybe]
     size = np.bincount(ids, minlength=count)
-    sure_size = np.bincount(ids, weights=sure.ravel()[where_maybe], minlength=count)
-    depth = np.bincount(ids, weights=paper - grey.ravel()[where_maybe].astype(np.float64),
-                        minlength=count) / np.maximum(size, 1)
-    keep = (sure_size > 0) & ((sure_size >= _SURE_SHARE * size) | (depth >= 6.0 * noise))
+    sure_size = np.bincount(labels.ravel()[np.flatnonzero(sure)], minlength=count)
+    keep = (sure_size > 0) & (sure_size >= _SURE_SHARE * size)
+    # The depth is needed only where the sure share did not decide.
+    undecided = (sure_size > 0) & ~keep
+    if undecided.any():
+        pick = undecided[ids]
+        darkness = paper - grey.ravel()[where_maybe[pick]].astype(np.float64)
+        depth = np.bincount(ids[pick], weights=darkness, minlength=count) / np.maximum(size, 1)
+        keep |= undecided & (depth >= 6.0 * noise)
     # Written back at the possible ink's pixels only, not looked up page-wide.
     ink = np.zeros(grey.shape, bool)
     ink.ravel()[where_maybe] = keep[ids]
