@@ -164,6 +164,27 @@ def test_adaptive_methods_cope_with_shadow_unflattened(method):
     assert iou(binarize(page, method=method), truth) > 0.9
 
 
+def test_sauvola_gives_scikit_images_threshold():
+    # Oracle: Sauvola's rule as scikit-image computes it, with the same
+    # window, k and dynamic range, away from the border (where the two pad
+    # the window differently), and with binarize's guard that ink is
+    # clearly darker than the paper.
+    from skimage.filters import threshold_sauvola
+
+    from ocrkit.preprocess import _paper_noise
+
+    page, _ = drawn_page(shaded=True, noise=4)
+    block = 51
+    ours = binarize(page, method="sauvola", block_size=block, k=0.2)
+    paper, noise = _paper_noise(page)
+    theirs = (page < threshold_sauvola(page, window_size=block, k=0.2, r=128)) & (
+        page < paper - 3.0 * noise)
+    inner = (slice(block, -block), slice(block, -block))
+    differ = ours[inner] != theirs[inner]
+    # Only pixels within a rounding of the threshold may differ (float32 sums).
+    assert differ.mean() < 1e-4
+
+
 def test_fixed_threshold_is_the_given_grey_level():
     grey = np.arange(256, dtype=np.uint8).reshape(16, 16)
     np.testing.assert_array_equal(binarize(grey, method="fixed", threshold=100), grey < 100)
