@@ -168,21 +168,26 @@ def test_sauvola_gives_scikit_images_threshold():
     # Oracle: Sauvola's rule as scikit-image computes it, with the same
     # window, k and dynamic range, away from the border (where the two pad
     # the window differently), and with binarize's guard that ink is
-    # clearly darker than the paper.
+    # clearly darker than the paper. Half the page is a mottled grey well
+    # below the paper, where the local threshold alone decides.
     from skimage.filters import threshold_sauvola
 
     from ocrkit.preprocess import _paper_noise
 
-    page, _ = drawn_page(shaded=True, noise=4)
-    block = 51
-    ours = binarize(page, method="sauvola", block_size=block, k=0.2)
+    rng = np.random.default_rng(4)
+    page = rng.normal(PAPER, 2.0, (300, 400))
+    mottle = cv2.GaussianBlur(rng.normal(0, 1, (300, 200)), (0, 0), 3)
+    page[:, 200:] = 165 + 30 * mottle / mottle.std()
+    page = np.clip(page + 0.5, 0, 255).astype(np.uint8)
+    block = 31
     paper, noise = _paper_noise(page)
     theirs = (page < threshold_sauvola(page, window_size=block, k=0.2, r=128)) & (
         page < paper - 3.0 * noise)
     inner = (slice(block, -block), slice(block, -block))
-    differ = ours[inner] != theirs[inner]
+    assert 0.05 < theirs[inner].mean() < 0.45  # the threshold matters here
+    ours = binarize(page, method="sauvola", block_size=block, k=0.2)
     # Only pixels within a rounding of the threshold may differ (float32 sums).
-    assert differ.mean() < 1e-4
+    assert (ours[inner] != theirs[inner]).mean() < 1e-3
 
 
 def test_fixed_threshold_is_the_given_grey_level():
