@@ -16,12 +16,11 @@ Deskewing (:func:`ocrkit.normalize.deskew`) belongs here rather than in
 normalisation so that MNIST's digits and a page's digits are treated the same.
 """
 
-import functools
-import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from ._compat import keyword_after_first
 from .errors import OptionError
 from .hog import BLOCK_NORMS, hog
 from .normalize import deskew
@@ -128,23 +127,7 @@ ORIGINAL_HOG = FeatureSettings(kind="hog", deskew=False, orientations=10,
                                block_norm="L2-Hys", signed=False, interpolate=False, power=1.0)
 
 
-def _settings_keyword(function):
-    """Accept ``settings`` given by position, as ocrkit 0.1 took it, with a warning."""
-
-    @functools.wraps(function)
-    def accept(digits, *args, **kwargs):
-        if args:
-            if len(args) > 1 or "settings" in kwargs:
-                raise TypeError("extract_features() takes the digits and settings=...")
-            warnings.warn("pass the feature settings by name: extract_features(digits, "
-                          "settings=...)", DeprecationWarning, stacklevel=2)
-            kwargs["settings"] = args[0]
-        return function(digits, **kwargs)
-
-    return accept
-
-
-@_settings_keyword
+@keyword_after_first("settings", "extract_features(digits, settings=...)")
 def extract_features(digits, *, settings=None):
     """Feature vectors of a stack of normalised digits.
 

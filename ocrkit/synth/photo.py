@@ -22,13 +22,12 @@ The truth is measured on each digit's ink after the camera's geometry, in
 the picture's pixels, in the schema of ``ocrkit read --json``.
 """
 
-import functools
-import warnings
 from dataclasses import dataclass, fields, replace
 
 import cv2
 import numpy as np
 
+from .._compat import keyword_after_first
 from ..errors import OptionError
 from . import camera, framing, page
 from .conditions import _grain, field
@@ -346,23 +345,7 @@ def _scene(ink, mask, surface, writer, digit_px, conditions, streams):
 # --- the picture --------------------------------------------------------------------------
 
 
-def _conditions_keyword(function):
-    """Accept ``conditions`` given by position, as ocrkit 0.1 took it, with a warning."""
-
-    @functools.wraps(function)
-    def accept(text_or_layout, *args, **kwargs):
-        if args:
-            if len(args) > 1 or "conditions" in kwargs:
-                raise TypeError("render_photo() takes the text and conditions=...")
-            warnings.warn("pass the photo's conditions by name: render_photo(text, "
-                          "conditions=...)", DeprecationWarning, stacklevel=2)
-            kwargs["conditions"] = args[0]
-        return function(text_or_layout, **kwargs)
-
-    return accept
-
-
-@_conditions_keyword
+@keyword_after_first("conditions", "render_photo(text, conditions=...)")
 def render_photo(text_or_layout, *, conditions=None, writer="a", seed=0, name="photo.jpg",
                  return_scene=False):
     """Write digits by hand and take a phone photo of them under given conditions.
