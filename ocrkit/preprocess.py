@@ -293,14 +293,19 @@ def _contrast_ink(grey, paper, noise, where=None):
     pixels cannot be trusted: the page is smoothed with a Gaussian one, two,
     then three pixels wide, as far as the image's size allows, until the
     ink stands clear of the noise that remains. Smoothing averages the
-    noise away faster than it fades a stroke a few pixels wide.
+    noise away faster than it fades a stroke a few pixels wide. The smoothed
+    page is flattened again (:func:`flatten_illumination`): estimated on the
+    noisy page, the paper's light comes out a little too dark wherever it is
+    dim (the maximum filter reaches a few noise deviations above the paper,
+    the same amount in the light and in the shade), and once the noise is
+    smoothed away that difference would stand out as ink.
     """
     contrast = _ink_contrast(grey, paper, noise, where)
     # Never smooth over more than 1/150 of the image: digits must keep their shape.
     widest = min(grey.shape) / 150
     sigma = 1.0
     while contrast < _CLEAR_CONTRAST * noise and sigma <= min(3.0, widest):
-        smooth = cv2.GaussianBlur(grey, (0, 0), sigma)
+        smooth = flatten_illumination(cv2.GaussianBlur(grey, (0, 0), sigma))
         smooth_paper, smooth_noise = _paper_noise(smooth, where)
         smooth_contrast = _ink_contrast(smooth, smooth_paper, smooth_noise, where)
         if smooth_contrast / smooth_noise <= contrast / noise:

@@ -350,3 +350,20 @@ def test_a_white_sheet_on_a_dark_desk_is_not_inverted():
     desk[200:260, 300:304] = 30  # a "1" on the sheet
     grey = to_grey(np.clip(desk, 0, 255).astype(np.uint8))
     assert grey[150, 300] > 200 and grey[230, 302] < 60
+
+
+@pytest.mark.parametrize("seed", [7, 12, 14, 28])
+def test_contrast_makes_no_ink_of_the_dim_edges_of_a_noisy_grey_photo(seed):
+    # A thin pen on grey paper under strong camera noise and vignetting:
+    # the page must be smoothed, and then the paper's light, estimated on
+    # the noisy page, must not leave its dim edges darker than the paper.
+    from ocrkit.synth import hard_cases
+
+    (case,) = hard_cases(seed=seed, names=["thin_pen_grey_paper"])
+    ink = binarize(flatten_illumination(to_grey(case.image)))
+    near = np.zeros(ink.shape, bool)  # within a digit's height of a digit
+    for digit in case.truth["digits"]:
+        x, y, w, h = digit["box"]
+        near[max(0, y - h):y + 2 * h, max(0, x - h):x + w + h] = True
+    assert ink[~near].mean() < 0.005
+    assert ink[near].mean() > 0.08  # the strokes are there
