@@ -169,4 +169,11 @@ def squared_distances(a, b, *, b_norms=None):
     a_norms = np.einsum("ij,ij->i", a, a)[:, None]
     if b_norms is None:
         b_norms = np.einsum("ij,ij->i", b, b)
-    return np.maximum(a_norms - 2.0 * (a @ b.T) + b_norms[None, :], 0.0)
+    # |a|^2 - 2 a.b + |b|^2, worked out in the product's own memory: the
+    # same numbers to the bit as the plain expression, without its four
+    # temporary (N, M) arrays.
+    distances = a @ b.T
+    distances *= -2.0
+    distances += a_norms
+    distances += b_norms[None, :]
+    return np.maximum(distances, 0.0, out=distances)

@@ -168,7 +168,9 @@ def _pairwise(arrays, x):
     if "projection" in a:
         x = _project(x, a)
     sv, coef, n_support = a["_support_vectors64"], a["_dual_coef64"], a["n_support"]
-    kernel = np.exp(-float(a["gamma"]) * squared_distances(x, sv, b_norms=a["_norms"]))
+    kernel = squared_distances(x, sv, b_norms=a["_norms"])
+    kernel *= -float(a["gamma"])
+    np.exp(kernel, out=kernel)
     starts = np.concatenate([[0], np.cumsum(n_support)])
     n_class = len(n_support)
     # Each class's support vectors against every other class's coefficients,
