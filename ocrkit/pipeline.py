@@ -193,9 +193,12 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
 
     def saturation():
         # Only asked for when the page has words: the colour of their ink.
+        if np.array_equal(to_work, np.eye(3)):
+            # Read in the image's own pixels: only the ink's colour is looked at.
+            return _saturation(image, where=ink)
         colour = _saturation(image)
-        if colour is None or np.array_equal(to_work, np.eye(3)):
-            return colour  # (read in the image's own pixels: nothing to map)
+        if colour is None:
+            return None
         return cv2.warpPerspective(colour, to_work, ink.shape[::-1], flags=cv2.INTER_NEAREST)
 
     found = segment_digits(ink, merge=merge, split=split,
@@ -221,8 +224,21 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
                        page.scale, page.sheet, to_work)
 
 
-def _saturation(image):
-    """HSV saturation (0-255) of a colour image, or None for a grey one."""
+def _saturation(image, where=None):
+    """HSV saturation (0-255) of a colour image, or None for a grey one.
+
+    With ``where`` (a bool mask of the image's shape), only those pixels are
+    converted and the rest are 0: OpenCV's conversion is per pixel, so
+    they get the numbers the whole image's conversion would give.
+    """
     if image.ndim != 3 or image.shape[2] < 3 or image.dtype != np.uint8:
         return None
-    return cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2HSV)[..., 1]
+    if where is None:
+        return cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2HSV)[..., 1]
+    picked = np.flatnonzero(where)
+    colours = image[..., :3].reshape(-1, 3)[picked]
+    saturation = np.zeros(where.shape, np.uint8)
+    if picked.size:
+        hsv = cv2.cvtColor(np.ascontiguousarray(colours).reshape(-1, 1, 3), cv2.COLOR_RGB2HSV)
+        saturation.ravel()[picked] = hsv[:, 0, 1]
+    return saturation

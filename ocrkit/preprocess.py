@@ -328,7 +328,7 @@ def _contrast_ink(grey, paper, noise, where=None):
     where_maybe = np.flatnonzero(maybe)
     ids = labels.ravel()[where_maybe]
     size = np.bincount(ids, minlength=count)
-    sure_size = np.bincount(labels.ravel()[np.flatnonzero(sure)], minlength=count)
+    sure_size = np.bincount(ids[sure.ravel()[where_maybe]], minlength=count)
     keep = (sure_size > 0) & (sure_size >= _SURE_SHARE * size)
     # The depth is needed only where the sure share did not decide.
     undecided = (sure_size > 0) & ~keep

@@ -93,23 +93,25 @@ def connected_components(ink):
     stats : (K, 5) int32 ndarray
         ``x, y, w, h, area`` of each component (row ``k`` is label ``k + 1``).
     """
-    mask = np.ascontiguousarray(ink, dtype=np.uint8)
-    count, labels = cv2.connectedComponents(mask, connectivity=8)
-    stats = np.zeros((count - 1, 5), np.int32)
+    ink = np.ascontiguousarray(ink, dtype=bool)
+    count, labels = cv2.connectedComponents(ink.view(np.uint8), connectivity=8)
     if count == 1:
-        return labels, stats
-    points = cv2.findNonZero(mask).reshape(-1, 2)  # (x, y) of every ink pixel
-    ids = labels[points[:, 1], points[:, 0]]
-    order = np.argsort(ids, kind="stable")
-    points, ids = points[order], ids[order]
-    starts = np.flatnonzero(np.diff(ids, prepend=0))
-    for axis, (first, size) in enumerate(((0, 2), (1, 3))):
-        low = np.minimum.reduceat(points[:, axis], starts)
-        high = np.maximum.reduceat(points[:, axis], starts)
-        stats[:, first] = low
-        stats[:, size] = high - low + 1
-    stats[:, 4] = np.diff(np.append(starts, len(ids)))
-    return labels, stats
+        return labels, np.zeros((0, 5), np.int32)
+    rows, cols = ink.shape
+    where = np.flatnonzero(ink)  # every ink pixel, in raster order (fast on bool)
+    ids = labels.ravel()[where]
+    y, x = np.divmod(where, cols)
+    low_x = np.full(count, cols, np.int64)
+    high_x = np.full(count, -1, np.int64)
+    low_y = np.full(count, rows, np.int64)
+    high_y = np.full(count, -1, np.int64)
+    np.minimum.at(low_x, ids, x)
+    np.maximum.at(high_x, ids, x)
+    np.minimum.at(low_y, ids, y)
+    np.maximum.at(high_y, ids, y)
+    area = np.bincount(ids, minlength=count)
+    stats = np.stack([low_x, low_y, high_x - low_x + 1, high_y - low_y + 1, area], axis=1)
+    return labels, stats[1:].astype(np.int32)
 
 
 def _mean_per_label(labels, values, count):
@@ -118,7 +120,7 @@ def _mean_per_label(labels, values, count):
     Label 0 (the paper) gets 0: only the labelled pixels, a few percent of
     the page, are visited.
     """
-    where = np.flatnonzero(labels)
+    where = np.flatnonzero(labels != 0)  # (numpy finds nonzero bools far faster than int32s)
     ids = labels.ravel()[where]
     sums = np.bincount(ids, weights=values.ravel()[where], minlength=count + 1)
     sizes = np.bincount(ids, minlength=count + 1)

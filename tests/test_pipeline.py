@@ -237,3 +237,16 @@ def test_read_page_is_importable_from_the_package():
     assert ocrkit.read_page is read_page
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         ocrkit.nothing  # noqa: B018
+
+
+def test_the_saturation_of_the_ink_alone_is_that_of_the_whole_image():
+    from ocrkit.pipeline import _saturation
+
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 256, (60, 80, 3)).astype(np.uint8)
+    where = rng.random((60, 80)) < 0.1
+    whole = _saturation(image)
+    picked = _saturation(image, where=where)
+    assert np.array_equal(picked[where], whole[where])
+    assert not picked[~where].any()
+    assert _saturation(image[..., 0], where=where) is None
