@@ -322,17 +322,23 @@ def _little_wider(width, typical_width):
 def _split_blobs(masks, typical_width, scorer):
     """Column ranges to cut each blob into (None: keep it whole).
 
-    With a scorer, pieces are scored in up to three rounds, each one call
-    for every blob (a classifier's fixed cost is paid per round, not per
-    blob), and a piece shared by several candidates (the same column range)
-    is scored once. Each round skips what cannot change the answer, so the
-    result is the one scoring everything would give:
+    With a scorer, pieces are scored in rounds, each one call for every blob
+    (a classifier's fixed cost is paid per round, not per blob), and a piece
+    shared by several candidates (the same column range) is scored once.
+    Confidences are at most 1, so a candidate whose known pieces cannot
+    lift its mean above what it has to beat (the whole blob, or a better
+    cut) is dropped before its other pieces are scored. The answer is the
+    one scoring everything would give:
 
     1. every blob whole;
-    2. the two-piece cuts, except of a blob only a little wider than a
-       digit that is recognised surely whole (such a blob is never cut);
-    3. the three-piece cuts, except where the best two-piece cut already
-       scores more than any three-piece cut could (confidences are below 1).
+    2. the left pieces of the two-piece cuts, except of a blob only a little
+       wider than a digit that is recognised surely whole (such a blob is
+       never cut);
+    3. their right pieces, where the left piece could still make the cut
+       beat the whole;
+    4. the outer pieces of the three-piece cuts, where three pieces could
+       still beat the whole and the best two-piece cut;
+    5. their middle pieces, where the outer pieces leave that possible.
     """
     candidates = [_split_candidates(mask, typical_width, scored=scorer is not None)
                   for mask in masks]
@@ -348,35 +354,46 @@ def _split_blobs(masks, typical_width, scorer):
             found = np.asarray(scorer([masks[blob][:, a:b] for blob, a, b in new]), float)
             known.update(zip(new, found))
 
-    def pieces_of(blob, bounds_list):
-        return [(blob, a, b) for bounds in bounds_list for a, b in bounds]
+    def penalty(blob, n_pieces):
+        return _COUNT_PENALTY * abs(n_pieces - masks[blob].shape[1] / typical_width)
+
+    def best_mean(blob, cuts):
+        return max((_adjusted_mean(np.array([known[blob, a, b] for a, b in bounds]),
+                                   masks[blob].shape[1], typical_width, _COUNT_PENALTY)
+                    for bounds in cuts), default=-np.inf)
 
     active = [blob for blob, found in enumerate(candidates) if found]
     score([(blob, 0, masks[blob].shape[1]) for blob in active])
     whole = {blob: known[blob, 0, masks[blob].shape[1]] for blob in active}
-    # Round 2: a blob little wider than a digit and sure whole is kept whole.
     active = [blob for blob in active
               if not (_little_wider(masks[blob].shape[1], typical_width)
                       and whole[blob] >= _SURE_PIECE)]
     pairs = {blob: [c for c in candidates[blob] if len(c) == 2] for blob in active}
-    score([key for blob in active for key in pieces_of(blob, pairs[blob])])
-    # Round 3: three pieces, where they could still win.
-    tried = {}
+    triples = {blob: [c for c in candidates[blob] if len(c) == 3] for blob in active}
+    # Two pieces: the left ones, then the right ones of the cuts still possible.
+    score([(blob, *c[0]) for blob in active for c in pairs[blob]])
     for blob in active:
-        width = masks[blob].shape[1]
-        best_pair = max((_adjusted_mean(np.array([known[key] for key in pieces_of(blob, [c])]),
-                                        width, typical_width, _COUNT_PENALTY)
-                         for c in pairs[blob]), default=-np.inf)
-        ceiling = 1.0 - _COUNT_PENALTY * abs(3 - width / typical_width)
-        triples = [c for c in candidates[blob] if len(c) == 3]
-        tried[blob] = pairs[blob] + (triples if best_pair < ceiling else [])
-    score([key for blob in active for key in pieces_of(blob, tried[blob])])
+        pairs[blob] = [c for c in pairs[blob]
+                       if (known[(blob, *c[0])] + 1.0) / 2 - penalty(blob, 2) > whole[blob]]
+    score([(blob, *c[1]) for blob in active for c in pairs[blob]])
+    # Three pieces: to be chosen, a cut must beat the whole and every two-piece cut.
+    to_beat = {blob: max(whole[blob], best_mean(blob, pairs[blob])) for blob in active}
+    for blob in active:
+        if 1.0 - penalty(blob, 3) <= to_beat[blob]:
+            triples[blob] = []
+    score([(blob, *c[k]) for blob in active for c in triples[blob] for k in (0, 2)])
+    for blob in active:
+        triples[blob] = [c for c in triples[blob]
+                         if (known[(blob, *c[0])] + known[(blob, *c[2])] + 1.0) / 3
+                         - penalty(blob, 3) > to_beat[blob]]
+    score([(blob, *c[1]) for blob in active for c in triples[blob]])
     cuts = [None] * len(masks)
     for blob in active:
-        if not tried[blob]:
+        tried = pairs[blob] + triples[blob]
+        if not tried:
             continue
-        piece_scores = np.array([known[key] for key in pieces_of(blob, tried[blob])])
-        cuts[blob] = _best_cut(masks[blob].shape[1], tried[blob], whole[blob], piece_scores,
+        piece_scores = np.array([known[(blob, *piece)] for bounds in tried for piece in bounds])
+        cuts[blob] = _best_cut(masks[blob].shape[1], tried, whole[blob], piece_scores,
                                typical_width)
     return cuts
 

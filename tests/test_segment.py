@@ -389,3 +389,42 @@ def test_connected_components_measure_drawn_shapes():
     labels, stats = connected_components(ink)
     np.testing.assert_array_equal(stats, [[10, 5, 3, 10, 30], [30, 20, 21, 2, 21]])
     assert labels[21, 50] == labels[20, 30] == 2
+
+
+def _cut_scoring_everything(mask, typical_width, scorer):
+    """The cut chosen when every candidate's every piece is scored: the reference."""
+    from ocrkit.segment import _best_cut, _little_wider, _split_candidates
+
+    candidates = _split_candidates(mask, typical_width, scored=True)
+    if not candidates:
+        return None
+    whole = float(scorer([mask])[0])
+    if _little_wider(mask.shape[1], typical_width) and whole >= 0.8:
+        return None
+    scores = np.concatenate([scorer([mask[:, a:b] for a, b in bounds]) for bounds in candidates])
+    return _best_cut(mask.shape[1], candidates, whole, scores, typical_width)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cuts_scored_in_rounds_are_those_of_scoring_every_piece(seed):
+    """Dropping candidates early must never change the cut: random blobs, a random scorer."""
+    from ocrkit.segment import _split_blobs
+
+    rng = np.random.default_rng(seed)
+    masks = []
+    for _ in range(40):
+        rows, cols = int(rng.integers(20, 40)), int(rng.integers(20, 90))
+        masks.append(rng.random((rows, cols)) < rng.uniform(0.2, 0.6))
+    # Confidences that depend only on the piece (its size and ink), some of
+    # them exactly 1 and many tied, as a sigmoid's saturate.
+    levels = np.array([0.3, 0.55, 0.8, 0.9, 0.97, 1.0])
+
+    def scorer(pieces):
+        return np.array([levels[(int(p.sum()) * 7 + p.shape[1] * 3 + seed) % len(levels)]
+                         for p in pieces])
+
+    typical_width = float(rng.uniform(18, 30))
+    ours = _split_blobs(masks, typical_width, scorer)
+    reference = [_cut_scoring_everything(mask, typical_width, scorer) for mask in masks]
+    assert ours == reference
+    assert any(cut is not None for cut in ours)  # some blobs are cut, so the test bites
