@@ -31,7 +31,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from ._small import grey_median, small_copy, upper_percentile
+from ._small import grey_median, median_blur, small_copy, upper_percentile
 from .errors import OptionError
 
 __all__ = ["Sheet", "find_sheet", "rectify", "boxes_to_image"]
@@ -216,7 +216,7 @@ def find_sheet(grey):
     # cover less than half of any window that wide) and the grain and
     # highlights of a textured desk, and keeps the sheet's edge in place.
     size = max(3, round(min(small.shape) / 20)) | 1
-    smooth = cv2.medianBlur(small, size)
+    smooth = median_blur(small, size)
     # Divide out light that changes over a sixth of the image (a shadow
     # across sheet and desk alike): the sheet's edge is a step, and stays.
     # (Blurred on an eighth-size copy: a Gaussian that wide is slow at full size.)
@@ -260,7 +260,7 @@ def _coarse_median(image, size):
     """
     rows, cols = image.shape
     half = cv2.resize(image, (max(1, cols // 2), max(1, rows // 2)), interpolation=cv2.INTER_AREA)
-    median = cv2.medianBlur(half, max(3, size // 2) | 1)
+    median = median_blur(half, max(3, size // 2) | 1)
     return cv2.resize(median, (cols, rows), interpolation=cv2.INTER_LINEAR)
 
 
