@@ -7,6 +7,8 @@ features are first projected on their principal axes (scikit-learn's
 ``PCA``), stored as plain arrays too.
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 from .base import Classifier, squared_distances
@@ -162,6 +164,28 @@ def _project(vectors, arrays):
     return (vectors - arrays["projection_mean"].astype(np.float64)) @ arrays["_projection64"].T
 
 
+@lru_cache(maxsize=8)
+def _pair_layout(n_class):
+    """Where each class stands in the one-vs-one pairs, in libsvm's order.
+
+    Returns ``first, second`` (the pairs (i, j), i < j, in the order of the
+    intercepts), the (pairs, classes) matrices that turn pair winners into
+    votes, and for each class the (n_class - 1) pairs it is in, with the
+    sign that turns a pair's decision to that class's side.
+    """
+    first, second = np.triu_indices(n_class, k=1)
+    pair_of = np.zeros((n_class, n_class - 1), np.intp)
+    sign_of = np.zeros((n_class, n_class - 1))
+    for c in range(n_class):
+        mine = np.concatenate([np.flatnonzero(first == c), np.flatnonzero(second == c)])
+        pair_of[c] = mine
+        sign_of[c] = np.where(first[mine] == c, 1.0, -1.0)
+    layout = (first, second, np.eye(n_class)[first], np.eye(n_class)[second], pair_of, sign_of)
+    for array in layout:
+        array.setflags(write=False)
+    return layout
+
+
 def _pairwise(arrays, x):
     """One-vs-one votes and each class's weakest margin (libsvm's layout)."""
     a = arrays
@@ -178,8 +202,7 @@ def _pairwise(arrays, x):
     # decisions that use coefficient row k.
     partial = np.stack([kernel[:, starts[c]:starts[c + 1]] @ coef[:, starts[c]:starts[c + 1]].T
                         for c in range(n_class)])
-    # The pairs (i, j), i < j, in libsvm's order (that of the intercepts).
-    first, second = np.triu_indices(n_class, k=1)
+    first, second, to_first, to_second, pair_of, sign_of = _pair_layout(n_class)
     decision = (partial[first, :, second - 1] + partial[second, :, first]).T + a["intercept"]
     if n_class == 2:
         # scikit-learn turns a two-class SVM's coefficients and intercept
@@ -187,10 +210,7 @@ def _pairwise(arrays, x):
         # libsvm's is positive for the first.
         decision = -decision
     wins = decision > 0
-    votes = wins @ np.eye(n_class)[first] + ~wins @ np.eye(n_class)[second]
-    margins = np.full((len(x), n_class), np.inf)
-    for c in range(n_class):
-        for_c = np.concatenate([decision[:, first == c], -decision[:, second == c]], axis=1)
-        if for_c.shape[1]:
-            margins[:, c] = for_c.min(axis=1)
+    votes = wins @ to_first + ~wins @ to_second
+    # Each class's weakest margin: the least of its decisions, turned to its side.
+    margins = (decision[:, pair_of] * sign_of).min(axis=2)
     return votes, margins
