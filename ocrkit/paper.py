@@ -9,6 +9,8 @@ on a small copy of the photo:
    stroke), with the grain of the desk, so that only paper and
    surroundings are left, and light that changes slowly (a shadow over
    sheet and desk) is divided out;
+   (A page that is paper out to its edge, a scan or a close crop, is let
+   go first: a sheet lying on something darker shows it along the edge.)
 2. the closed image is split in two brightness classes by Otsu's rule; if the
    darker class is not much darker than the brighter one, there is no edge to
    find (a scan, or a close crop that is all paper);
@@ -31,7 +33,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from ._small import grey_median, median_blur, small_copy, upper_percentile
+from ._small import grey_median, grey_percentile, median_blur, small_copy, upper_percentile
 from .errors import OptionError
 
 __all__ = ["Sheet", "find_sheet", "rectify", "boxes_to_image"]
@@ -40,6 +42,9 @@ __all__ = ["Sheet", "find_sheet", "rectify", "boxes_to_image"]
 _SMALL_SIDE = 256
 # The surroundings must be at most this bright relative to the paper.
 _SURROUND_RATIO = 0.72
+# A sheet on something darker shows it along the image's edge: at least this
+# share of a thin band along the edge is as dark as surroundings must be.
+_EDGE_SHARE = 0.03
 # A sheet must cover this share of the image; one covering nearly all of it
 # leaves nothing worth masking.
 _MIN_SHARE, _MAX_SHARE = 0.08, 0.97
@@ -212,6 +217,8 @@ def find_sheet(grey):
     small, factor = small_copy(grey, _SMALL_SIDE)
     if min(small.shape) < 16:
         return None  # too small to show a sheet and what it lies on
+    if not _darker_along_edge(small):
+        return None  # paper out to the edge: a scan, or a close crop
     # A median over a window of 1/20 of the image removes the ink (strokes
     # cover less than half of any window that wide) and the grain and
     # highlights of a textured desk, and keeps the sheet's edge in place.
@@ -248,6 +255,24 @@ def find_sheet(grey):
     margin = max(1, round(min(small.shape) / 100))
     region = cv2.erode(region.astype(np.uint8), np.ones((2 * margin + 1,) * 2, np.uint8))
     return Sheet(region.view(bool), grey.shape[:2], corners)
+
+
+def _darker_along_edge(small):
+    """Whether a band along the image's edge is partly as dark as a sheet's surroundings.
+
+    The surroundings of a sheet (what it lies on) reach the image's edge
+    wherever the sheet does not, and a sheet leaves at least a few percent
+    of the image to them. The band is compared with the brightest paper
+    (the 95th percentile, above any paper's median level), so the test
+    lets through every photo the sheet finder could find a sheet in, and
+    stops a scan or a close crop, which is paper out to its edge, before
+    the costly part.
+    """
+    band = max(2, min(small.shape) // 50)
+    edge = np.concatenate([small[:band].ravel(), small[-band:].ravel(),
+                           small[band:-band, :band].ravel(), small[band:-band, -band:].ravel()])
+    paper = grey_percentile(small, 95)
+    return float((edge < _SURROUND_RATIO * paper).mean()) >= _EDGE_SHARE
 
 
 def _coarse_median(image, size):

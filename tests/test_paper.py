@@ -37,6 +37,17 @@ def test_a_scan_or_a_close_crop_has_no_sheet():
     assert find_sheet(paper) is None
 
 
+@pytest.mark.parametrize("desk", [40, 100])
+def test_a_sheet_leaving_only_a_corner_of_the_desk_in_view_is_found(desk):
+    # The sheet runs off three edges; a triangle of desk, 5 % of the photo,
+    # shows at the bottom right. (The quick edge test must let it through.)
+    corners = [[-40, -40], [680, -40], [680, 330], [330, 520], [-40, 520]]
+    photo = desk_photo(corners, desk=desk)
+    sheet = find_sheet(photo)
+    assert sheet is not None
+    assert sheet.mask[100, 100] and not sheet.mask[470, 630]
+
+
 def test_a_pool_of_light_on_paper_is_no_sheet():
     # Vignetting: dark corners fading smoothly into the lit middle.
     rows, cols = np.mgrid[0:480, 0:640]
