@@ -86,7 +86,7 @@ def median_blur(image, size):
     """
     rows = image.shape[0]
     halo = size // 2
-    bands = min(cv2.getNumThreads(), _BANDS_MAX, rows // (4 * size))
+    bands = min(cv2.getNumThreads(), _BANDS_MAX, rows // (2 * size))
     if bands < 2:
         return cv2.medianBlur(image, size)
     edges = np.linspace(0, rows, bands + 1).round().astype(int)

@@ -170,7 +170,7 @@ def flatten_illumination(grey, *, scale=1 / 12):
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel, borderType=cv2.BORDER_REPLICATE)
     background = cv2.blur(background, (size, size))
     background = cv2.resize(background, (cols, rows), interpolation=cv2.INTER_LINEAR)
-    background = cv2.max(background, 1)  # (numpy's maximum is ten times slower on uint8)
+    cv2.max(background, 1, dst=background)  # (numpy's maximum is ten times slower on uint8)
     flat = cv2.divide(grey, background, scale=255)
     return flat
 
