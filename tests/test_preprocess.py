@@ -367,3 +367,26 @@ def test_contrast_makes_no_ink_of_the_dim_edges_of_a_noisy_grey_photo(seed):
         near[max(0, y - h):y + 2 * h, max(0, x - h):x + w + h] = True
     assert ink[~near].mean() < 0.005
     assert ink[near].mean() > 0.08  # the strokes are there
+
+
+def test_stroke_width_inside_boxes_is_that_of_each_box_alone():
+    # Boxes of very different heights, overlapping and touching the edge:
+    # laid out together, each crop must still be measured as it is alone.
+    from ocrkit.preprocess import _ridge_distances
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        ink = np.zeros((300, 400), bool)
+        for _ in range(12):
+            x, y = rng.integers(0, 380), rng.integers(0, 280)
+            cv2.line(ink.view(np.uint8), (int(x), int(y)),
+                     (int(x + rng.integers(-60, 60)), int(y + rng.integers(5, 120))), 1,
+                     int(rng.integers(1, 9)))
+        boxes = np.column_stack([rng.integers(0, 350, 10), rng.integers(0, 250, 10),
+                                 rng.integers(5, 50, 10), rng.integers(3, 50, 10)])
+        boxes[:2, 3] = [200, 4]  # one tall box, one flat one
+        boxes[:, 3] = np.minimum(boxes[:, 3], 300 - boxes[:, 1])
+        alone = np.concatenate([_ridge_distances(np.pad(ink[y:y + h, x:x + w], 1))
+                                for x, y, w, h in boxes])
+        expected = max(2.0 * np.median(alone) - 1.0, 1.0) if alone.size else 0.0
+        assert estimate_stroke_width(ink, boxes=boxes) == expected
