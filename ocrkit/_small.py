@@ -1,9 +1,5 @@
 """Small copies of a page, and exact statistics that are cheap to take on them."""
 
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import cv2
 import numpy as np
 
@@ -38,69 +34,6 @@ def small_copy(grey, side=256):
     small = coarse if size == coarse.shape[::-1] else cv2.resize(coarse, size,
                                                                 interpolation=cv2.INTER_AREA)
     return small, small.shape[0] / rows
-
-
-# Threads that filter the bands of an image while the caller filters the
-# first one; made when first needed.
-_BANDS_MAX = 4
-_pool = None
-_pool_lock = threading.Lock()
-
-
-def _band_pool():
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(_BANDS_MAX - 1, thread_name_prefix="ocrkit-band")
-    return _pool
-
-
-def _forget_pool():
-    # A forked process (a multiprocessing worker) inherits the pool but not
-    # its threads: it makes its own.
-    global _pool, _pool_lock
-    _pool, _pool_lock = None, threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_pool)
-
-
-def median_blur(image, size):
-    """``cv2.medianBlur(image, size)``, with horizontal bands filtered in parallel.
-
-    OpenCV runs a wide median on one core; each band here carries the
-    ``size // 2`` rows around it that its windows reach, so every pixel
-    comes out as the one-piece filter gives it (the image's own top and
-    bottom rows are repeated outwards in both). As many bands as OpenCV
-    has threads (``cv2.setNumThreads``), up to four.
-
-    Parameters
-    ----------
-    image : (M, N) uint8 ndarray
-    size : int
-        Odd window width.
-
-    Returns
-    -------
-    (M, N) uint8 ndarray
-    """
-    rows = image.shape[0]
-    halo = size // 2
-    bands = min(cv2.getNumThreads(), _BANDS_MAX, rows // (2 * size))
-    if bands < 2:
-        return cv2.medianBlur(image, size)
-    edges = np.linspace(0, rows, bands + 1).round().astype(int)
-    spans = [(start, stop, max(0, start - halo), min(rows, stop + halo))
-             for start, stop in zip(edges[:-1], edges[1:])]
-    pool = _band_pool()
-    futures = [pool.submit(cv2.medianBlur, image[low:high], size)
-               for _, _, low, high in spans[1:]]
-    out = np.empty_like(image)
-    start, stop, low, _ = spans[0]
-    out[start:stop] = cv2.medianBlur(image[low:spans[0][3]], size)[start - low:stop - low]
-    for (start, stop, low, _), future in zip(spans[1:], futures):
-        out[start:stop] = future.result()[start - low:stop - low]
-    return out
 
 
 def grey_histogram(grey, where=None):

@@ -33,7 +33,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from ._small import grey_median, grey_percentile, median_blur, small_copy, upper_percentile
+from ._small import grey_median, grey_percentile, small_copy, upper_percentile
 from .errors import OptionError
 
 __all__ = ["Sheet", "find_sheet", "rectify", "boxes_to_image"]
@@ -223,7 +223,7 @@ def find_sheet(grey):
     # cover less than half of any window that wide) and the grain and
     # highlights of a textured desk, and keeps the sheet's edge in place.
     size = max(3, round(min(small.shape) / 20)) | 1
-    smooth = median_blur(small, size)
+    smooth = cv2.medianBlur(small, size)
     # Divide out light that changes over a sixth of the image (a shadow
     # across sheet and desk alike): the sheet's edge is a step, and stays.
     # (Blurred on an eighth-size copy: a Gaussian that wide is slow at full size.)
@@ -285,7 +285,7 @@ def _coarse_median(image, size):
     """
     rows, cols = image.shape
     half = cv2.resize(image, (max(1, cols // 2), max(1, rows // 2)), interpolation=cv2.INTER_AREA)
-    median = median_blur(half, max(3, size // 2) | 1)
+    median = cv2.medianBlur(half, max(3, size // 2) | 1)
     return cv2.resize(median, (cols, rows), interpolation=cv2.INTER_LINEAR)
 
 

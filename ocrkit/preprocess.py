@@ -19,7 +19,7 @@ size, and speck sizes follow the measured stroke width.
 import cv2
 import numpy as np
 
-from ._small import grey_histogram, grey_median, median_blur, percentile_of_counts, small_copy
+from ._small import grey_histogram, grey_median, percentile_of_counts, small_copy
 from .errors import OptionError
 from .paper import find_sheet
 
@@ -122,7 +122,7 @@ def _writing_is_light(grey):
     # A 128-pixel copy is plenty to see which way strokes go, and a median
     # that wide is four times cheaper there than at 256.
     small = _shrink(grey, 128)
-    background = median_blur(small, _odd(min(small.shape) / 8))
+    background = cv2.medianBlur(small, _odd(min(small.shape) / 8))
     difference = small.astype(np.int64) - background
     # Squares, so that strong strokes outweigh the faint grain of the paper,
     # which has as many light specks as dark ones.
@@ -226,7 +226,7 @@ def _paper_noise(grey, where=None):
     # Single pixels, 1 in every (side/128)^2: the noise is a pixel-level
     # statistic, and 17,000 samples measure it as well as 70,000.
     sample = np.ascontiguousarray(_sample(grey, 128))
-    local = median_blur(sample, _odd(min(sample.shape) / 16))
+    local = cv2.medianBlur(sample, _odd(min(sample.shape) / 16))
     deviation = cv2.absdiff(sample, local)
     inside = None
     if where is not None:

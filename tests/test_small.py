@@ -1,10 +1,9 @@
-"""The exact statistics and filters of ocrkit._small against numpy's and OpenCV's own."""
+"""The exact statistics of ocrkit._small against numpy's own."""
 
-import cv2
 import numpy as np
 import pytest
 
-from ocrkit._small import grey_median, grey_percentile, median_blur, upper_percentile
+from ocrkit._small import grey_median, grey_percentile, upper_percentile
 
 
 def _grey_cases(seed, n=300):
@@ -47,19 +46,3 @@ def test_upper_percentile_is_numpys_percentile_to_the_bit(dtype, q):
         values = values.astype(dtype)
         ours, numpys = upper_percentile(values, q), np.percentile(values, q)
         assert ours == numpys and ours.dtype == numpys.dtype
-
-
-@pytest.mark.parametrize("threads", [1, 2, 4])
-def test_banded_median_is_opencvs_median(threads):
-
-    rng = np.random.default_rng(threads)
-    before = cv2.getNumThreads()
-    cv2.setNumThreads(threads)
-    try:
-        for _ in range(60):
-            image = rng.integers(0, 256, (int(rng.integers(1, 300)), int(rng.integers(1, 300))))
-            size = int(rng.choice([3, 5, 7, 13, 17]))
-            image = image.astype(np.uint8)
-            assert np.array_equal(median_blur(image, size), cv2.medianBlur(image, size))
-    finally:
-        cv2.setNumThreads(before)
