@@ -30,6 +30,8 @@ __all__ = ["word_members", "printed_ink"]
 _WORD_GAP = 0.2
 # A letter is "short" below this share of its word's tallest letter.
 _SHORT = 0.72
+# An i's dot is at most this share of its word's tallest letter, either way.
+_DOT = 0.25
 
 
 def _neighbours(boxes, gap_share):
@@ -68,6 +70,24 @@ def _runs(boxes):
     return list(runs.values())
 
 
+def _pieces(boxes, height):
+    """(N,) bool: strokes above or below another stroke within its columns.
+
+    Within its columns: at least half of the box's width lies in the
+    other's. Above or below: their rows overlap by less than half of the
+    smaller one's height. Strokes: both longer than :data:`_DOT` of
+    ``height``, so that an i's dot makes neither it nor its i a piece.
+    """
+    x, y, w, h = boxes.T
+    columns = np.minimum((x + w)[:, None], (x + w)[None, :]) - np.maximum(x[:, None], x[None, :])
+    rows = np.minimum((y + h)[:, None], (y + h)[None, :]) - np.maximum(y[:, None], y[None, :])
+    stroke = np.maximum(w, h) > _DOT * height
+    stacked = (columns >= 0.5 * w[:, None]) & (rows < 0.5 * np.minimum(h[:, None], h[None, :]))
+    stacked &= stroke[:, None] & stroke[None, :]
+    np.fill_diagonal(stacked, False)
+    return stacked.any(axis=1)
+
+
 def word_members(boxes):
     """Which boxes belong to runs shaped like words.
 
@@ -96,6 +116,10 @@ def word_members(boxes):
             continue
         heights = boxes[run, 3]
         short = heights < _SHORT * heights.max()
+        # A stroke lying over or under another, more than a dot, is a piece
+        # of a broken character (a 5's flag, a 4 in two strokes), not a
+        # short letter beside it.
+        short &= ~_pieces(boxes[run], heights.max())
         if short.sum() >= 2 and short.mean() >= 1 / 3:
             in_word[run] = True
     # A word's neighbours on its row join it a little further out: short

@@ -46,3 +46,13 @@ def test_a_page_all_in_one_ink_keeps_everything():
     assert not printed_ink([0.1, 0.12, 0.2], words=[0.1]).any()
     assert not printed_ink([0.6, 0.7], words=[0.65]).any()  # all blue: nothing printed
     assert not printed_ink([0.1, 0.7], words=[]).any()      # no words: no evidence
+
+
+def test_a_number_with_a_broken_digit_is_not_a_word():
+    # "46" with the 4 in three strokes: its two short ones lie one over the
+    # other (a piece of the 4, not two short letters), its bar beside them.
+    four = [(0, 20, 14, 16), (4, 0, 6, 18), (16, 4, 12, 48)]
+    six = [(32, 2, 14, 48)]
+    assert not word_members(four + six).any()
+    # An i's dot is no stroke: "lit" is still a word.
+    assert word_members([(0, 66, 4, 34), (8, 78, 4, 22), (9, 70, 3, 3), (16, 70, 5, 30)]).all()
