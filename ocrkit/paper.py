@@ -71,10 +71,14 @@ class Sheet:
         in the image's pixels when the outline is a clear quadrilateral;
         None otherwise. "Top" is the side nearest to the image's top after
         the smallest rotation that makes the sheet upright.
+    region : (m, n) bool ndarray
+        The sheet's pixels in the small copy it was found in.
+    shape : (M, N) tuple
+        The image's size, that of `mask`.
     """
 
-    region: np.ndarray = field(repr=False)  # (m, n) bool, in the small copy's pixels
-    shape: tuple = field(repr=False)  # (M, N), the image's
+    region: np.ndarray = field(repr=False)
+    shape: tuple = field(repr=False)
     corners: np.ndarray | None = None
 
     @cached_property
