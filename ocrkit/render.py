@@ -319,6 +319,7 @@ REASON_COLOURS = {
     "printed: in the ink of the page's words": (230, 120, 0),
     "too small for a digit": (200, 170, 0),
     "too large for a digit": (220, 30, 30),
+    "cut by the image's edge": (150, 60, 200),
 }
 _INK_COLOUR = (30, 40, 140)
 _SHEET_COLOUR = (0, 120, 230)

@@ -11,7 +11,9 @@ number of pixels:
 4. merge the parts of one digit: pieces that sit over one another (the
    detached top bar of a 5, a broken 4 or 7) and fit together in one digit's
    size;
-5. drop specks and dots much smaller than a digit, and blobs much larger;
+5. drop specks and dots much smaller than a digit, blobs much larger, and
+   pieces cut by the image's edge (shorter than the digits: unreadable, and
+   what a vignetted photo's dark corners look like);
 6. split blobs of touching digits: a blob as wide as two or three digits is cut
    at the thinnest columns near where the cuts should be, and if a scorer is
    given (a classifier's confidence), the cuts it likes best win, and only if
@@ -34,6 +36,10 @@ from .words import printed_ink, word_members
 
 __all__ = ["Segmentation", "connected_components", "segment_digits", "reading_order",
            "typical_digit_height"]
+
+# Ink touching the image's edge shorter than this share of the digits' height
+# is part of a digit the edge cuts off (or of a dark corner), not a digit.
+_CUT_SHORT = 0.75
 
 
 @dataclass
@@ -506,10 +512,13 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     height = typical_digit_height(group_boxes[:, 3], stroke_width=stroke_width)
     keep = []
     for g, box in zip(groups, group_boxes):
-        if box[3] < min_height * height:
+        x, y, w, h = box
+        if h < min_height * height:
             dropped.append((_plain(box), "too small for a digit"))
-        elif box[3] > max_height * height or box[2] > 6 * height:
+        elif h > max_height * height or w > 6 * height:
             dropped.append((_plain(box), "too large for a digit"))
+        elif (x == 0 or y == 0 or x + w == cols or y + h == rows) and h < _CUT_SHORT * height:
+            dropped.append((_plain(box), "cut by the image's edge"))
         else:
             keep.append((box, ids[g]))
     if not keep:

@@ -311,6 +311,23 @@ def test_a_large_blot_is_too_large_for_a_digit(mnist):
     assert [reason for _, reason in found.dropped] == ["too large for a digit"]
 
 
+def test_ink_cut_by_the_image_edge_is_dropped_but_a_whole_digit_at_the_edge_is_kept(mnist):
+    height = 60
+    digits = ordinary_digits(mnist, height, 7)
+    page, truth = compose([digits[:5]], height)
+    # The bottom half of a digit at the top left corner, and the top half of
+    # one at the bottom edge: parts the image cuts off.
+    page[:height // 2, :digits[5].shape[1]] |= digits[5][height // 2:]
+    middle = page.shape[1] // 2
+    page[-(height // 2):, middle:middle + digits[6].shape[1]] |= digits[6][:height // 2]
+    found = segment_digits(page)
+    np.testing.assert_array_equal(found.boxes, truth)
+    assert [reason for _, reason in found.dropped] == ["cut by the image's edge"] * 2
+    # A whole digit touching the edge is still a digit.
+    cropped = page[:, truth[0, 0]:]
+    assert len(segment_digits(cropped).boxes) == 5
+
+
 @pytest.mark.parametrize("ink", [np.ones((200, 300), bool), np.zeros((200, 300), bool),
                                  np.zeros((0, 0), bool), np.zeros((0, 40), bool)],
                          ids=["all-ink", "no-ink", "0x0", "0x40"])
