@@ -20,9 +20,13 @@ on a small copy of the photo:
 4. if its outline is close to a quadrilateral, its four corners are returned,
    and :func:`rectify` maps the sheet onto an upright rectangle; otherwise
    the region itself is the mask of what may be read;
-5. when brightness gives no clear quadrilateral (a shadow across the sheet
-   splits its light), the sheet's outline is looked for as the largest
-   convex quadrilateral of sharp edges, lighter inside than outside.
+5. a shadow across the sheet splits its light: brightness then gives no
+   clear quadrilateral, or only the lit part of the sheet. So the sheet's
+   outline is also looked for as the largest convex quadrilateral of sharp
+   edges, lighter inside than outside, among the edges' outlines and the
+   areas they enclose (joined with their neighbours, since the shadow's edge
+   crosses the sheet); it is taken when brightness found no quadrilateral,
+   or one that this outline holds with clearly more.
 
 Every size is a fraction of the image; no number of pixels is fixed.
 """
@@ -238,14 +242,15 @@ def find_sheet(grey):
     small = np.clip(small * gain, 0, 255).astype(np.uint8)
     smooth = np.clip(smooth * gain, 0, 255).astype(np.uint8)
     region, quad = _sheet_by_brightness(small, smooth, size)
-    if quad is None:
-        # A shadow across the sheet splits its brightness; its outline, a
-        # closed quadrilateral of sharp edges, is still there.
-        found = _sheet_by_edges(smooth)
-        if found is not None:
-            quad = found
-            region = np.zeros(smooth.shape, np.uint8)
-            cv2.fillPoly(region, [np.round(quad).astype(np.int32).reshape(-1, 1, 2)], 1)
+    # A shadow across the sheet splits its brightness: the bright region is
+    # then no quadrilateral, or only the lit part of the sheet. Its outline,
+    # a closed quadrilateral of sharp edges, is still there.
+    found = _sheet_by_edges(smooth)
+    if found is not None:
+        outlined = np.zeros(smooth.shape, np.uint8)
+        cv2.fillPoly(outlined, [np.round(found).astype(np.int32).reshape(-1, 1, 2)], 1)
+        if quad is None or _holds_more(outlined.view(bool), region):
+            quad, region = found, outlined
     if region is None:
         return None
     corners = None
@@ -366,7 +371,8 @@ def _sheet_by_edges(smooth):
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     area = smooth.size
     best, best_area = None, 0.0
-    for contour in cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:
+    outlines = list(cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0])
+    for contour in outlines + _enclosed_unions(edges):
         hull = cv2.convexHull(contour)
         hull_area = cv2.contourArea(hull)
         if not _MIN_SHARE * area <= hull_area <= _MAX_SHARE * area or hull_area <= best_area:
@@ -380,6 +386,49 @@ def _sheet_by_edges(smooth):
         if _outlined(edges, quad) and _lighter_inside(smooth, quad):
             best, best_area = quad, hull_area
     return best
+
+
+def _enclosed_unions(edges, most=3):
+    """Points of the areas the edges enclose, alone and joined with their neighbours.
+
+    The edge of a shadow across the sheet runs on over the desk, and the
+    sheet's outline with that edge attached is no quadrilateral; but the
+    areas the edges enclose (the lit and the shaded part of the sheet) are
+    still there, and together they make the sheet. Each connected set of up
+    to ``most`` neighbouring areas, each at least 2 % of the image, is
+    returned as the (K, 1, 2) int32 points of its outer outline.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((edges == 0).view(np.uint8),
+                                                               connectivity=4)
+    rows, cols = edges.shape
+    x, y, w, h, size = stats.T
+    inner = (x > 0) & (y > 0) & (x + w < cols) & (y + h < rows) & (size >= 0.02 * edges.size)
+    pieces = [labels == i for i in np.flatnonzero(inner)]
+    # Neighbours: separated only by edge lines. A soft shadow's edge is a
+    # band of several lines, as wide as the median window that smoothed it.
+    side = max(3, round(min(rows, cols) / 20)) | 1
+    reach = np.ones((side, side), np.uint8)
+    near = [cv2.dilate(piece.view(np.uint8), reach).view(bool) for piece in pieces]
+    joined = {frozenset([i]) for i in range(len(pieces))}
+    frontier = set(joined)
+    for _ in range(most - 1):
+        frontier = {group | {j} for group in frontier for j in range(len(pieces))
+                    if j not in group and any(near[i][pieces[j]].any() for i in group)}
+        joined |= frontier
+    unions = []
+    for group in sorted(joined, key=sorted):
+        mask = np.logical_or.reduce([pieces[i] for i in group])
+        outlines = cv2.findContours(mask.view(np.uint8), cv2.RETR_EXTERNAL,
+                                    cv2.CHAIN_APPROX_SIMPLE)[0]
+        unions.append(np.concatenate(outlines))
+    return unions
+
+
+def _holds_more(outlined, region):
+    """Whether an outlined quadrilateral holds nearly all of ``region``, and 15 % more."""
+    area = np.count_nonzero(region)
+    return (np.count_nonzero(outlined & region) >= 0.9 * area
+            and np.count_nonzero(outlined) >= 1.15 * area)
 
 
 def _four_corners(hull):

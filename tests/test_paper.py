@@ -89,3 +89,22 @@ def test_boxes_come_back_to_the_image_covering_the_same_place():
     to_work = np.diag([0.5, 0.25, 1.0])
     boxes = boxes_to_image([[10, 20, 5, 4]], to_work, (400, 400))
     np.testing.assert_array_equal(boxes, [[20, 80, 10, 16]])
+
+
+@pytest.mark.parametrize("shade", ["lower", "band"])
+def test_a_sheet_split_by_a_shadow_is_found_whole(shade):
+    # A shadow falls on sheet and desk alike and halves their light; its
+    # edges run on over the desk. The lit part alone is a bright
+    # quadrilateral too, but the sheet is the whole outline.
+    corners = np.array([[150, 110], [640, 60], [670, 420], [180, 470]], np.float64)
+    photo = desk_photo(corners, size=(560, 800), desk=70, paper=225).astype(np.float64)
+    rows, cols = np.mgrid[0:560, 0:800]
+    if shade == "lower":
+        shaded = rows > 200 + 0.12 * cols          # everything below a slanted line
+    else:
+        shaded = (cols > 280 + 0.3 * rows) & (cols < 440 + 0.3 * rows)  # a band
+    photo[shaded] *= 0.5
+    sheet = find_sheet(photo.astype(np.uint8))
+    assert sheet is not None and sheet.corners is not None
+    centre = corners.mean(axis=0)
+    assert np.abs(sheet.corners - (corners + 0.015 * (centre - corners))).max() < 8
