@@ -156,8 +156,9 @@ def typical_digit_height(heights, *, stroke_width=1.0):
     """The digits' height on a page, from the heights of its ink components.
 
     The median height of the components taller than a dot (2.5 stroke
-    widths), then the median of those within half and twice it, so that
-    neither specks nor a few long lines move it.
+    widths), each weighted by the square root of its height, then the plain
+    median of those within half and twice it, so that neither specks and
+    fragments of strokes (however many) nor a few long lines move it.
 
     Parameters
     ----------
@@ -182,7 +183,13 @@ def typical_digit_height(heights, *, stroke_width=1.0):
     tall = heights[heights >= 2.5 * max(stroke_width, 1.0)]
     if tall.size == 0:
         tall = heights
-    first = np.median(tall)
+    # Weighted by the square root of the height: a thin pen on grainy paper
+    # leaves more specks and stroke fragments than digits, which must not
+    # outvote them, while one tall frame or scribble must not outvote a
+    # line of digits either.
+    ordered = np.sort(tall)
+    weight = np.cumsum(np.sqrt(ordered))
+    first = ordered[np.searchsorted(weight, weight[-1] / 2)]
     near = tall[(tall >= 0.5 * first) & (tall <= 2.0 * first)]
     return float(np.median(near)) if near.size else float(first)
 

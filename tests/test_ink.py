@@ -73,3 +73,13 @@ def test_the_digit_height_ignores_specks_and_long_lines():
     heights = [2, 2, 3, 50, 52, 48, 51, 400]
     assert typical_digit_height(heights, stroke_width=3.0) == 50.5
     assert typical_digit_height([]) == 0.0
+
+
+def test_the_digit_height_is_that_of_the_digits_among_more_fragments_than_digits():
+    # A thin pen on grainy paper: 13 specks and broken strokes, 1 to 10 px
+    # tall (all more than a dot at a stroke width of 1 px), and 10 digits.
+    fragments = [3, 3, 4, 4, 4, 4, 4, 5, 5, 6, 8, 10, 4]
+    digits = [20, 21, 22, 24, 25, 26, 28, 29, 29, 30]
+    assert typical_digit_height(fragments + digits, stroke_width=1.0) == 25.5
+    # Nor does one tall frame round a line of eight digits take their place.
+    assert typical_digit_height([13, 13, 14, 12, 13, 14, 13, 12, 150], stroke_width=1.0) == 13.0
