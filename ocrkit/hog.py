@@ -38,7 +38,6 @@ import operator
 from functools import lru_cache
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .errors import OptionError
 
@@ -55,6 +54,9 @@ _HYS_CLIP = 0.2
 # Images per chunk: a few thousand keeps the temporaries (~100 bytes a
 # pixel) in the tens of megabytes whatever the stack size.
 _CHUNK = 2048
+# Bytes of interpolated vote planes built at once: small enough to stay in
+# a core's cache (filling fresh memory costs more than the votes).
+_PLANE_BYTES = 2 << 20
 # Integer images whose values span at most 256 levels (uint8, int8, bool)
 # have gradients in [-255, 255]: few enough pairs to tabulate.
 _LEVELS = 255
@@ -112,9 +114,17 @@ def _as_stack(images):
     return (images[np.newaxis] if single else images), single
 
 
-def _check_size(shape, min_rows, min_cols, needs):
+def _check_size(shape, pixels_per_cell, cells_per_block=None):
+    """Check that an image holds one cell, or one block if `cells_per_block` is given."""
     rows, cols = shape[-2:]
+    min_rows, min_cols = pixels_per_cell
+    if cells_per_block is not None:
+        min_rows, min_cols = min_rows * cells_per_block[0], min_cols * cells_per_block[1]
     if rows < min_rows or cols < min_cols:
+        # The message is only worded on failure: formatting it costs more
+        # than the check, and hog runs on calls of a few digits.
+        needs = (f"one cell of {pixels_per_cell} pixels" if cells_per_block is None else
+                 f"one block of {cells_per_block} cells of {pixels_per_cell} pixels")
         raise OptionError(
             f"an image of {rows}x{cols} pixels is too small for {needs}: it needs at "
             f"least {min_rows} rows and {min_cols} columns. Pad or resize the image, "
@@ -126,13 +136,9 @@ def _check_options(shape, orientations, pixels_per_cell, cells_per_block):
     """Validate the options shared by all three functions; return them normalised."""
     orientations = _positive_int("orientations", orientations, 9)
     pixels_per_cell = _positive_pair("pixels_per_cell", pixels_per_cell, (4, 4))
-    if cells_per_block is None:
-        _check_size(shape, *pixels_per_cell, f"one cell of {pixels_per_cell} pixels")
-        return orientations, pixels_per_cell, None
-    cells_per_block = _positive_pair("cells_per_block", cells_per_block, (2, 2))
-    min_rows, min_cols = (c * b for c, b in zip(pixels_per_cell, cells_per_block))
-    _check_size(shape, min_rows, min_cols,
-                f"one block of {cells_per_block} cells of {pixels_per_cell} pixels")
+    if cells_per_block is not None:
+        cells_per_block = _positive_pair("cells_per_block", cells_per_block, (2, 2))
+    _check_size(shape, pixels_per_cell, cells_per_block)
     return orientations, pixels_per_cell, cells_per_block
 
 
@@ -199,7 +205,9 @@ def _gradients(images, dtype):
 
 def _table_codes(images):
     """Each pixel's row in the gradient tables: (g_row + 255) * 511 + g_col + 255."""
-    code, g_col = _gradients(images, np.int32)
+    # In np.intp, the type np.take indexes with: int32 would be converted
+    # at every lookup.
+    code, g_col = _gradients(images, np.intp)
     code *= _TABLE_SIDE
     code += g_col
     code += _LEVELS * _TABLE_SIDE + _LEVELS
@@ -218,9 +226,9 @@ def _float_gradients(images, transform_sqrt):
 def _uses_table(dtype, transform_sqrt):
     if transform_sqrt:
         return False
-    if dtype.kind == "b":
-        return True
-    return dtype.kind in "iu" and int(np.iinfo(dtype).max) - int(np.iinfo(dtype).min) <= _LEVELS
+    # One-byte integers (and bools) span at most 256 levels; np.iinfo would
+    # say so too, but takes longer than the rest of a one-digit call's checks.
+    return dtype.kind == "b" or (dtype.kind in "iu" and dtype.itemsize == 1)
 
 
 def _vote_index(shape, pixels_per_cell, orientations):
@@ -296,17 +304,18 @@ def _bin_positions(g_row, g_col, orientations, signed):
 def _vote_table(orientations, signed):
     """Interpolated votes of every integer gradient pair in [-255, 255]^2.
 
-    Returns the lower bin, the upper bin and the magnitude's share for each
-    (uint8, uint8, float32, float32); looking them up is much cheaper than
-    computing them for each pixel.
+    Returns two (pairs, 2) tables: the lower and upper bin (uint8), and the
+    magnitude's share each of them gets (float32); looking them up is much
+    cheaper than computing them for each pixel, and a pair of columns in one
+    table costs one lookup instead of two.
     """
     steps = np.arange(-_LEVELS, _LEVELS + 1, dtype=np.float64)
     g_row, g_col = np.meshgrid(steps, steps, indexing="ij")
     magnitude, lower, share = _bin_positions(g_row.ravel(), g_col.ravel(), orientations, signed)
-    tables = _votes(magnitude, lower, share, orientations)
+    lower, upper, lower_vote, upper_vote = _votes(magnitude, lower, share, orientations)
     index = np.uint8 if orientations < 255 else np.intp
-    tables = (tables[0].astype(index), tables[1].astype(index),
-              tables[2].astype(np.float32), tables[3].astype(np.float32))
+    tables = (np.stack([lower, upper], axis=1).astype(index),
+              np.stack([lower_vote, upper_vote], axis=1).astype(np.float32))
     for table in tables:
         table.setflags(write=False)
     return tables
@@ -347,10 +356,31 @@ def _interpolated_histograms(images, orientations, pixels_per_cell, signed, tran
     printed confidence from one machine to another.
     """
     n_images, rows, cols = images.shape
+    weight_rows = _tent_weights(rows, pixels_per_cell[0])
+    weight_cols = _tent_weights(cols, pixels_per_cell[1])
+    cells = np.empty((n_images, len(weight_rows), len(weight_cols), orientations))
+    # The planes of votes take ~100 bytes a pixel: a few images at a time
+    # stay in the CPU's cache, where a whole chunk's would not.  The matrix
+    # products run image by image either way, so the sums are the same.
+    step = max(1, _PLANE_BYTES // (rows * cols * orientations * 8))
+    for start in range(0, n_images, step):
+        part = slice(start, start + step)
+        cells[part] = _pooled_votes(images[part], orientations, signed, transform_sqrt,
+                                    weight_rows, weight_cols)
+    cells /= pixels_per_cell[0] * pixels_per_cell[1]
+    return cells
+
+
+def _pooled_votes(images, orientations, signed, transform_sqrt, weight_rows, weight_cols):
+    """The interpolated votes of ``images`` pooled into cells, before dividing by their area."""
+    n_images, rows, cols = images.shape
     if _uses_table(images.dtype, transform_sqrt):
         code = _table_codes(images)
-        lower, upper, lower_vote, upper_vote = (np.take(table, code)
-                                                for table in _vote_table(orientations, signed))
+        bin_table, vote_table = _vote_table(orientations, signed)
+        bins = np.take(bin_table, code, axis=0)
+        votes = np.take(vote_table, code, axis=0)
+        lower, upper, lower_vote, upper_vote = (bins[..., 0], bins[..., 1],
+                                                votes[..., 0], votes[..., 1])
     else:
         g_row, g_col = _float_gradients(images, transform_sqrt)
         lower, upper, lower_vote, upper_vote = _votes(
@@ -362,17 +392,13 @@ def _interpolated_histograms(images, orientations, pixels_per_cell, signed, tran
     planes = np.zeros((n_images, rows, cols, orientations), np.float64)
     flat = planes.reshape(-1)
     first = _first_slots(rows * cols * n_images, orientations).reshape(lower.shape)
-    flat[np.add(first, lower).ravel()] = lower_vote.ravel()
-    flat[np.add(first, upper).ravel()] = upper_vote.ravel()
-    weight_rows = _tent_weights(rows, pixels_per_cell[0])
-    weight_cols = _tent_weights(cols, pixels_per_cell[1])
+    flat[np.add(first, lower)] = lower_vote
+    flat[np.add(first, upper)] = upper_vote
     # Pool the rows, then the columns: two matrix products instead of a
     # vote per pixel and cell.
     pooled = np.matmul(weight_rows, planes.reshape(n_images, rows, cols * orientations))
     pooled = pooled.reshape(n_images, len(weight_rows), cols, orientations).transpose(0, 1, 3, 2)
-    cells = np.matmul(pooled, weight_cols.T).transpose(0, 1, 3, 2)
-    cells /= pixels_per_cell[0] * pixels_per_cell[1]
-    return cells
+    return np.matmul(pooled, weight_cols.T).transpose(0, 1, 3, 2)
 
 
 @lru_cache(maxsize=4)
@@ -478,14 +504,16 @@ def _histogram_function(shape, orientations, pixels_per_cell, signed, transform_
 
 def _normalize_blocks(cells, cells_per_block, block_norm, out):
     """Write the normalised blocks of ``cells`` (K, rows, cols, o) into ``out`` (K, D)."""
-    n_images, _, _, orientations = cells.shape
+    n_images, n_cells_row, n_cells_col, orientations = cells.shape
     b_row, b_col = cells_per_block
-    windows = sliding_window_view(cells, (b_row, b_col), axis=(1, 2))
-    n_blocks_row, n_blocks_col = windows.shape[1:3]
+    n_blocks_row, n_blocks_col = n_cells_row - b_row + 1, n_cells_col - b_col + 1
     # scikit-image's order: block row, block column, cell row, cell column, bin.
-    out.reshape(n_images, n_blocks_row, n_blocks_col, b_row, b_col, orientations)[...] = (
-        windows.transpose(0, 1, 2, 4, 5, 3)
-    )
+    # One copy per cell of a block: cheaper on a few digits than
+    # sliding_window_view, whose set-up costs more than the copying.
+    layout = out.reshape(n_images, n_blocks_row, n_blocks_col, b_row, b_col, orientations)
+    for i in range(b_row):
+        for j in range(b_col):
+            layout[:, :, :, i, j] = cells[:, i:i + n_blocks_row, j:j + n_blocks_col]
     blocks = out.reshape(n_images, n_blocks_row * n_blocks_col, -1)
     if block_norm in ("L1", "L1-sqrt"):
         # Histograms are non-negative, so the L1 norm is the plain sum.
