@@ -214,6 +214,8 @@ class DigitClassifier:
                    for i in range(0, len(vectors), chunk)]
         if not outputs:
             return np.zeros(0, int), np.zeros(0), np.zeros(0)
+        if len(outputs) == 1:
+            return tuple(outputs[0])  # one chunk: nothing to join
         return tuple(np.concatenate(parts) for parts in zip(*outputs))
 
     def read(self, digits):

@@ -91,9 +91,14 @@ class RbfSvm(Classifier):
         for name in ("support_vectors", "dual_coef", "projection"):
             if name in arrays:
                 arrays[f"_{name}64"] = np.ascontiguousarray(arrays[name], dtype=np.float64)
+        if "projection_mean" in arrays:
+            arrays["_projection_mean64"] = arrays["projection_mean"].astype(np.float64)
         if "_support_vectors64" in arrays:
             support = arrays["_support_vectors64"]
             arrays["_norms"] = np.einsum("ij,ij->i", support, support)
+        if "n_support" in arrays:
+            # Where each class's support vectors start and end.
+            arrays["_starts"] = np.concatenate([[0], np.cumsum(arrays["n_support"])])
         return arrays
 
     def check(self, arrays, n_features):
@@ -161,7 +166,7 @@ def principal_axes(vectors, components):
 
 
 def _project(vectors, arrays):
-    return (vectors - arrays["projection_mean"].astype(np.float64)) @ arrays["_projection64"].T
+    return (vectors - arrays["_projection_mean64"]) @ arrays["_projection64"].T
 
 
 @lru_cache(maxsize=8)
@@ -195,7 +200,8 @@ def _pairwise(arrays, x):
     kernel = squared_distances(x, sv, b_norms=a["_norms"])
     kernel *= -float(a["gamma"])
     np.exp(kernel, out=kernel)
-    starts = np.concatenate([[0], np.cumsum(n_support)])
+    # Python ints: slicing with them is quicker, on calls of a few digits.
+    starts = a["_starts"].tolist()
     n_class = len(n_support)
     # Each class's support vectors against every other class's coefficients,
     # one matrix product a class: partial[c][:, k] is class c's share of the
