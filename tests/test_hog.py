@@ -89,6 +89,33 @@ def test_chunks_do_not_change_the_result(digits, monkeypatch, interpolate):
     np.testing.assert_array_equal(hog(digits[:20], signed=True, interpolate=interpolate), whole)
 
 
+@pytest.mark.parametrize("plane_bytes", [1, 3 * 28 * 28 * 12 * 8])
+def test_vote_planes_built_in_parts_give_the_same_features(digits, monkeypatch, plane_bytes):
+    # One image at a time, and three at a time with a shorter last part.
+    options = dict(orientations=12, pixels_per_cell=(5, 5), signed=True, interpolate=True)
+    whole = hog(digits[:20], **options)
+    monkeypatch.setattr(hog_module, "_PLANE_BYTES", plane_bytes)
+    np.testing.assert_array_equal(hog(digits[:20], **options), whole)
+    np.testing.assert_array_equal(hog_cells(digits[:20], **options),
+                                  np.stack([hog_cells(digit, **options) for digit in digits[:20]]))
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_vote_table_holds_the_computed_votes(signed):
+    bins, votes = hog_module._vote_table(12, signed)
+    rng = np.random.default_rng(3)
+    g_row, g_col = rng.integers(-255, 256, size=(2, 5000))
+    code = (g_row + 255) * 511 + g_col + 255
+    magnitude = np.hypot(g_col, g_row)
+    angle = np.rad2deg(np.arctan2(g_row, g_col)) % (360.0 if signed else 180.0)
+    position = (angle * (12 / (360.0 if signed else 180.0)) - 0.5) % 12
+    lower = np.floor(position).astype(int) % 12
+    share = position - np.floor(position)
+    np.testing.assert_array_equal(bins[code], np.stack([lower, (lower + 1) % 12], axis=1))
+    expected_votes = np.stack([magnitude * (1 - share), magnitude * share], axis=1)
+    np.testing.assert_array_equal(votes[code], expected_votes.astype(np.float32))
+
+
 def test_empty_stack_gives_no_rows():
     assert hog(np.zeros((0, 28, 28), np.uint8)).shape == (0, 1296)
 

@@ -150,6 +150,23 @@ def test_deskew_on_a_stack_equals_one_by_one(mnist_digits):
         np.testing.assert_array_equal(straight, deskew(digit))
 
 
+def test_deskew_of_uint8_equals_the_float32_moments_shear(mnist_digits):
+    # The reference: OpenCV's digits.py sample, moments taken in float32.
+    def reference(digit):
+        moments = cv2.moments(digit.astype(np.float32))
+        if abs(moments["mu02"]) < 1e-2:
+            return digit.copy()
+        skew = moments["mu11"] / moments["mu02"]
+        matrix = np.float32([[1, skew, -0.5 * 28 * skew], [0, 1, 0]])
+        return cv2.warpAffine(digit, matrix, (28, 28),
+                              flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
+
+    line = np.zeros((28, 28), np.uint8)
+    line[14, 5:20] = 200  # no spread along the rows: mu02 is 0, left as it is
+    stack = np.concatenate([mnist_digits[:200], [np.zeros((28, 28), np.uint8), line]])
+    np.testing.assert_array_equal(deskew(stack), np.stack([reference(d) for d in stack]))
+
+
 def test_deskew_of_an_empty_digit_is_empty():
     blank = np.zeros((28, 28), np.uint8)
     np.testing.assert_array_equal(deskew(blank), blank)
@@ -195,6 +212,32 @@ def test_crop_to_ink():
     np.testing.assert_array_equal(crop_to_ink(ink), ink[2:8, 3:9])
     np.testing.assert_array_equal(crop_to_ink(ink, level=100), ink[2:5, 3:9])
     assert crop_to_ink(np.zeros((4, 4))).shape == (0, 0)
+
+
+def test_crop_to_ink_of_masks_matches_a_plain_search():
+    rng = np.random.default_rng(5)
+    for shape in [(1, 1), (1, 9), (9, 1), (2, 7), (7, 2), (30, 20), (120, 80)]:
+        for density in (0.0, 0.02, 0.5, 1.0):
+            mask = rng.random(shape) < density
+            for ink in (mask, np.pad(mask, ((1, 3), (2, 0))), np.asfortranarray(mask),
+                        mask[::-1, ::-1]):
+                rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+                expected = (ink[:0, :0] if rows.size == 0 else
+                            ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
+                cropped = crop_to_ink(ink)
+                assert cropped.shape == expected.shape
+                np.testing.assert_array_equal(cropped, expected)
+
+
+@pytest.mark.parametrize("options", [{}, {"stroke_width": 2.5}, {"deskew_digit": True},
+                                     {"size": 32, "fit": 24}])
+def test_normalize_digits_equals_one_by_one(options):
+    rng = np.random.default_rng(6)
+    crops = [rng.random(shape) < 0.4 for shape in [(40, 18), (3, 50), (1, 1), (64, 60)]]
+    crops += [np.zeros((5, 5), bool), (rng.random((30, 20)) * 255).astype(np.uint8)]
+    together = normalize_digits(crops, **options)
+    np.testing.assert_array_equal(together,
+                                  np.stack([normalize_digit(crop, **options) for crop in crops]))
 
 
 def test_normalize_digit_rejects_bad_input():
