@@ -13,7 +13,10 @@ what sets words apart from numbers:
 
 A run of at least three close neighbours in which at least two, and at least
 a third, are clearly shorter than the tallest is taken for a word, and its
-close neighbours on the row (a broken letter, a capital) join it.
+close neighbours on the row (a broken letter, a capital) join it. A piece
+of a broken digit lying over another is not a short letter, nor is a dot
+floating where text puts none (an i's dot sits over its stem, a full stop
+on the line): grainy paper sprinkles such specks among a thin pen's digits.
 
 On a colour photo, the ink tells more: a printed form is printed in black,
 and filled in with a coloured pen. When the page's words are in grey ink and
@@ -70,22 +73,45 @@ def _runs(boxes):
     return list(runs.values())
 
 
-def _pieces(boxes, height):
-    """(N,) bool: strokes above or below another stroke within its columns.
+def _stacked(boxes):
+    """(N, N) bool: box i lies above or below box j, within j's columns.
 
-    Within its columns: at least half of the box's width lies in the
-    other's. Above or below: their rows overlap by less than half of the
-    smaller one's height. Strokes: both longer than :data:`_DOT` of
-    ``height``, so that an i's dot makes neither it nor its i a piece.
+    Within its columns: at least half of i's width lies in j's. Above or
+    below: their rows overlap by less than half of the smaller one's height.
     """
     x, y, w, h = boxes.T
     columns = np.minimum((x + w)[:, None], (x + w)[None, :]) - np.maximum(x[:, None], x[None, :])
     rows = np.minimum((y + h)[:, None], (y + h)[None, :]) - np.maximum(y[:, None], y[None, :])
-    stroke = np.maximum(w, h) > _DOT * height
     stacked = (columns >= 0.5 * w[:, None]) & (rows < 0.5 * np.minimum(h[:, None], h[None, :]))
-    stacked &= stroke[:, None] & stroke[None, :]
     np.fill_diagonal(stacked, False)
-    return stacked.any(axis=1)
+    return stacked
+
+
+def _pieces(boxes, height):
+    """(N,) bool: strokes above or below another stroke within its columns.
+
+    Strokes: both longer than :data:`_DOT` of ``height``, so that an i's
+    dot makes neither it nor its i a piece.
+    """
+    stroke = np.maximum(boxes[:, 2], boxes[:, 3]) > _DOT * height
+    return (_stacked(boxes) & stroke[:, None] & stroke[None, :]).any(axis=1)
+
+
+def _stray_dots(boxes, height):
+    """(N,) bool: dots (at most :data:`_DOT` of ``height``) where no text puts one.
+
+    An i's or a j's dot sits over its stem, and a full stop or a row of
+    leader dots on the line the letters stand on; a dot floating beside the
+    letters is a speck of the paper's grain, which a thin pen's digits
+    gather too.
+    """
+    x, y, w, h = boxes.T
+    dot = np.maximum(w, h) <= _DOT * height
+    if dot.all():
+        return np.zeros(len(boxes), bool)
+    baseline = np.median((y + h)[~dot])
+    floating = y + h < baseline - _DOT * height
+    return dot & floating & ~_stacked(boxes).any(axis=1)
 
 
 def word_members(boxes):
@@ -120,6 +146,8 @@ def word_members(boxes):
         # of a broken character (a 5's flag, a 4 in two strokes), not a
         # short letter beside it.
         short &= ~_pieces(boxes[run], heights.max())
+        # Nor is a speck beside them a short letter.
+        short &= ~_stray_dots(boxes[run], heights.max())
         if short.sum() >= 2 and short.mean() >= 1 / 3:
             in_word[run] = True
     # A word's neighbours on its row join it a little further out: short

@@ -56,3 +56,12 @@ def test_a_number_with_a_broken_digit_is_not_a_word():
     assert not word_members(four + six).any()
     # An i's dot is no stroke: "lit" is still a word.
     assert word_members([(0, 66, 4, 34), (8, 78, 4, 22), (9, 70, 3, 3), (16, 70, 5, 30)]).all()
+
+
+def test_a_speck_of_grain_beside_a_number_is_no_short_letter():
+    # "46" in a thin pen on grainy paper: the 4 a little shorter than the 6,
+    # and a speck floating between them at mid-height.
+    four, six, speck = (0, 16, 14, 34), (18, 2, 14, 48), (15, 20, 3, 3)
+    assert not word_members([four, speck, six]).any()
+    # A full stop stands on the line, as the letters do: "No." stays a word.
+    assert word_members([(0, 0, 20, 30), (24, 10, 16, 20), (44, 26, 4, 4)]).all()
