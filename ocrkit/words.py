@@ -142,6 +142,8 @@ def word_members(boxes):
             continue
         heights = boxes[run, 3]
         short = heights < _SHORT * heights.max()
+        if short.sum() < 2 or short.mean() < 1 / 3:
+            continue  # a number, whatever its short ones turn out to be
         # A stroke lying over or under another, more than a dot, is a piece
         # of a broken character (a 5's flag, a 4 in two strokes), not a
         # short letter beside it.
