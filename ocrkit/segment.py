@@ -6,7 +6,9 @@ number of pixels:
 1. connected components of the ink (8-connected);
 2. drop what is not writing: page borders and shadows (a large part of the
    page), specks (smaller than a few squared stroke widths), ruled lines
-   (much longer than a digit is tall, and thin);
+   (much longer than a digit is tall, and thin); a ruled line that digits
+   stand on or cross is taken off them (:mod:`ocrkit.ruled`) and the
+   page is segmented again;
 3. estimate the typical digit height (a robust median);
 4. merge the parts of one digit: pieces that sit over one another (the
    detached top bar of a 5, a broken 4 or 7) and fit together in one digit's
@@ -32,6 +34,7 @@ import numpy as np
 from .errors import OptionError
 from .preprocess import estimate_stroke_width
 from .reading import reading_order, writing_direction
+from .ruled import ruled_line_pixels
 from .words import printed_ink, word_members
 
 __all__ = ["Segmentation", "connected_components", "segment_digits", "reading_order",
@@ -192,6 +195,30 @@ def typical_digit_height(heights, *, stroke_width=1.0):
     first = ordered[np.searchsorted(weight, weight[-1] / 2)]
     near = tall[(tall >= 0.5 * first) & (tall <= 2.0 * first)]
     return float(np.median(near)) if near.size else float(first)
+
+
+def _ruled_lines(labels, stats, border, height, stroke_width):
+    """Ruled lines inside components as wide as several digits: ``[(x, y, line)]``.
+
+    Candidates are at least three digit heights wide and no taller than the
+    tallest digit (2.5 heights; a table's grid is taller). Each ``line`` is
+    a bool mask of its component's box, at ``x, y`` on the page.
+    """
+    x, y, w, h, _ = stats.T
+    wide = ~border & (w > 3.0 * height) & (h >= 0.6 * height) & (h <= 2.5 * height)
+    lines = []
+    for k in np.flatnonzero(wide):
+        component = labels[y[k]:y[k] + h[k], x[k]:x[k] + w[k]] == k + 1
+        line = ruled_line_pixels(component, min_length=2.0 * height, stroke_width=stroke_width)
+        if line.any():
+            lines.append((int(x[k]), int(y[k]), line))
+    return lines
+
+
+def _line_box(x0, y0, line):
+    rows, cols = np.nonzero(line)
+    return (x0 + int(cols.min()), y0 + int(rows.min()),
+            int(np.ptp(cols)) + 1, int(np.ptp(rows)) + 1)
 
 
 def _merge_groups(boxes, height, max_height, max_width, max_gap):
@@ -445,6 +472,19 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     -------
     Segmentation
     """
+    return _segment(ink, merge=merge, split=split, scorer=scorer, min_height=min_height,
+                    max_height=max_height, number_gap=number_gap, speck_area=speck_area,
+                    saturation=saturation)
+
+
+def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, speck_area,
+             saturation, digit_height=None):
+    """:func:`segment_digits`, with the digits' height given once lines were taken off.
+
+    Taking a ruled line off the digits it crosses leaves their upper and
+    lower halves apart for a moment: measured then, the digits' height
+    would be half of it, and the halves would not be joined again.
+    """
     ink = np.asarray(ink)
     if ink.ndim != 2:
         raise OptionError(f"ink must be a 2-D (M, N) mask, got shape {ink.shape}")
@@ -483,13 +523,25 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     boxes, ids = boxes[~specks], ids[~specks]
     if len(boxes) == 0:
         return _empty(stroke_width, dropped)
-    height = typical_digit_height(boxes[:, 3], stroke_width=stroke_width)
+    height = digit_height or typical_digit_height(boxes[:, 3], stroke_width=stroke_width)
     ruled = (boxes[:, 2] > 3.0 * height) & (boxes[:, 3] < 0.6 * height)
     dropped += [(_plain(b), "ruled line") for b in boxes[ruled]]
     boxes, ids = boxes[~ruled], ids[~ruled]
     if len(boxes) == 0:
         return _empty(stroke_width, dropped)
-    height = typical_digit_height(boxes[:, 3], stroke_width=stroke_width)
+    height = digit_height or typical_digit_height(boxes[:, 3], stroke_width=stroke_width)
+    # Digits written on lined paper touch its lines, and a line with digits
+    # hanging on it is one component: take the lines off and start again.
+    lines = _ruled_lines(labels, stats, border, height, stroke_width)
+    if lines:
+        stripped = ink.copy()
+        for x0, y0, line in lines:
+            stripped[y0:y0 + line.shape[0], x0:x0 + line.shape[1]] &= ~line
+        found = _segment(stripped, merge=merge, split=split, scorer=scorer,
+                         min_height=min_height, max_height=max_height, number_gap=number_gap,
+                         speck_area=speck_area, saturation=saturation, digit_height=height)
+        found.dropped[:0] = [(_line_box(x0, y0, line), "ruled line") for x0, y0, line in lines]
+        return found
 
     if merge:
         groups = _merge_groups(boxes, height, max_height=1.35 * height, max_width=1.2 * height,
@@ -516,7 +568,7 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     group_boxes = group_boxes[~in_word]
     if len(group_boxes) == 0:
         return _empty(stroke_width, dropped)
-    height = typical_digit_height(group_boxes[:, 3], stroke_width=stroke_width)
+    height = digit_height or typical_digit_height(group_boxes[:, 3], stroke_width=stroke_width)
     keep = []
     for g, box in zip(groups, group_boxes):
         x, y, w, h = box

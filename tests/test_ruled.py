@@ -1,0 +1,79 @@
+"""Ruled lines found in the ink they touch, and digits read off lined paper."""
+
+import cv2
+import numpy as np
+import pytest
+
+from ocrkit.pipeline import read_page
+from ocrkit.ruled import ruled_line_pixels
+from ocrkit.synth import PhotoConditions, render_photo
+
+
+def _line_with_strokes(angle, cols=400):
+    """A 2 px line at `angle` degrees across the mask, with three upright
+    strokes standing on it; returns the mask, the line and the strokes."""
+    slope = np.tan(np.radians(angle))
+    rows = int(abs(slope) * cols) + 120
+    first = 60 if slope >= 0 else rows - 60
+    size = (rows, cols)
+    line = np.zeros(size, np.uint8)
+    cv2.line(line, (0, first), (cols - 1, round(first + slope * (cols - 1))), 1, 2)
+    strokes = np.zeros(size, np.uint8)
+    for x in (100, 200, 300):
+        foot = round(first + slope * x)
+        cv2.line(strokes, (x, foot - 1), (x, foot - 30), 1, 3)  # a "1" on the line
+    return (line | strokes).astype(bool), line.astype(bool), strokes.astype(bool)
+
+
+@pytest.mark.parametrize("angle", [0, 6, -20, 35])
+def test_a_ruled_line_is_found_and_the_strokes_on_it_are_left(angle):
+    mask, line, strokes = _line_with_strokes(angle)
+    found = ruled_line_pixels(mask, min_length=60, stroke_width=3)
+    # Nearly all of the line, and nothing of the strokes more than a few
+    # pixels above it.
+    assert (found & line).sum() >= 0.9 * line.sum() - 3 * 6
+    above = strokes & ~cv2.dilate(line.view(np.uint8), np.ones((9, 9), np.uint8)).view(bool)
+    assert not (found & above).any()
+
+
+def test_touching_digits_without_a_line_keep_every_pixel():
+    # Five tall strokes joined at their feet by short bars: each bar is
+    # shorter than min_length, so there is no line to take off.
+    mask = np.zeros((60, 200), bool)
+    for x in range(10, 190, 40):
+        mask[5:55, x:x + 4] = True
+        mask[50:54, x:x + 30] = True
+    assert not ruled_line_pixels(mask, min_length=80, stroke_width=4).any()
+
+
+def test_a_foot_lying_along_a_crisp_line_stays_with_its_digit():
+    # A 2's foot drawn along the line, a pixel lower: the ink is thicker
+    # there than the line alone, and stays.
+    mask = np.zeros((40, 300), bool)
+    mask[30:32, :] = True          # the line, 2 px
+    mask[31:34, 120:150] = True    # the foot along it
+    mask[10:31, 147:150] = True    # and the 2's diagonal meeting it
+    found = ruled_line_pixels(mask, min_length=60, stroke_width=3)
+    assert found[30, :100].all() and found[30, 170:].all()
+    assert not found[:, 121:149].any()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_digits_standing_on_a_ruled_line_are_read(seed):
+    # A line of digits on a tilted sheet, with a dark ruled line along
+    # their feet running on past both ends: before the line was taken off,
+    # line and digits were one blob, too large for a digit, and none was read.
+    conditions = PhotoConditions(size=(800, 600), rotation=8, perspective=0,
+                                 surroundings="wood", noise=0.02)
+    image, truth = render_photo("3141 5926", conditions=conditions, seed=seed)
+    boxes = np.array([d["box"] for d in truth["digits"]], float)
+    height = np.median(boxes[:, 3])
+    feet_x = boxes[:, 0] + boxes[:, 2] / 2
+    slope, offset = np.polyfit(feet_x, boxes[:, 1] + boxes[:, 3] - 1, 1)
+    left, right = feet_x.min() - 3 * height, feet_x.max() + 3 * height
+    image = image.copy()
+    cv2.line(image, (int(left), int(slope * left + offset)),
+             (int(right), int(slope * right + offset)), (70, 80, 160), 2, cv2.LINE_AA)
+    reading = read_page(image)
+    assert reading.lines == truth["lines"]
+    assert any(reason == "ruled line" for _, reason in reading.dropped)
