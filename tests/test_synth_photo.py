@@ -249,6 +249,31 @@ def test_surroundings_lie_outside_the_sheet_darker_and_textured(kind):
     assert detail[desk].mean() > 2 * detail[paper].mean()
 
 
+@pytest.mark.parametrize("spacing", [1.2, 2.0])
+def test_ruled_paper_has_pale_blue_lines_the_digits_stand_on(spacing):
+    conditions = plain(close_crop=None, sheet_fill=0.9, ruled=spacing)
+    image, truth, scene = render_photo(LINE, conditions=conditions, seed=2, return_scene=True)
+    plain_image = render_photo(LINE, conditions=plain(close_crop=None, sheet_fill=0.9), seed=2)[0]
+    paper = away_from_ink(scene)
+    darker = (grey(plain_image) - grey(image)) * paper
+    rows = darker.sum(axis=1) / np.maximum(paper.sum(axis=1), 1)
+    printed = np.flatnonzero(rows > 0.5 * rows.max())
+    # Lines one spacing of digit heights apart, one at the digits' feet.
+    feet = np.median([y + h for _, y, _, h in (d["box"] for d in truth["digits"])])
+    assert np.abs(printed - feet).min() <= 2
+    starts = printed[np.flatnonzero(np.diff(np.concatenate([[-9], printed])) > 2)]
+    # (The digits as written vary about the height they are meant to have.)
+    np.testing.assert_allclose(np.diff(starts), spacing * scene["digit_height"], rtol=0.15)
+    # Pale blue: the red channel darkens most, the blue least.
+    where = np.zeros(image.shape[:2], bool)
+    where[printed] = True
+    where &= paper
+    drop = plain_image[where].astype(float).mean(axis=0) - image[where].astype(float).mean(axis=0)
+    assert drop[0] > drop[1] > drop[2] >= 0
+    with pytest.raises(OptionError, match="ruled"):
+        PhotoConditions(ruled=0.1)
+
+
 def test_no_surroundings_means_paper_everywhere():
     conditions = plain(close_crop=None, sheet_fill=0.5)
     _, _, scene = render_photo(LINE, conditions=conditions, seed=1, return_scene=True)

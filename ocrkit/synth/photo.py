@@ -103,6 +103,11 @@ class PhotoConditions:
         Strength of a soft shadow across a band or a corner, 0-0.9.
     surroundings : {'none', 'wood', 'leather', 'fabric', 'dark mat'}
         What the sheet lies on; ``'none'``: the paper fills the picture.
+    ruled : float or None
+        Lined paper: pale blue lines printed across the sheet this many
+        digit heights apart, one along the first line of writing's baseline,
+        so that the digits stand on them (1.1-1.5 is a school exercise
+        book); ``None`` for plain paper.
 
     Raises
     ------
@@ -127,6 +132,7 @@ class PhotoConditions:
     uneven_light: float = 0.15
     shadow: float = 0.0
     surroundings: str = "wood"
+    ruled: float | None = None
 
     def __post_init__(self):
         if len(self.size) != 2 or not all(
@@ -149,7 +155,7 @@ class PhotoConditions:
         for name, (lo, hi) in ranges.items():
             if not lo <= getattr(self, name) <= hi:
                 raise OptionError(f"{name} must be {lo}-{hi}, got {getattr(self, name)}")
-        optional = {"close_crop": (0.02, 0.9), "pen_width": (0.01, 0.3)}
+        optional = {"close_crop": (0.02, 0.9), "pen_width": (0.01, 0.3), "ruled": (0.5, 10)}
         for name, (lo, hi) in optional.items():
             value = getattr(self, name)
             if value is not None and not lo <= value <= hi:
@@ -313,7 +319,29 @@ def _ink_absorption(colour, pen, ink, digit_px, rng):
     return absorb.astype(np.float32), ink * evenness
 
 
-def _scene(ink, mask, surface, writer, digit_px, conditions, streams):
+def _ruling(layout, matrix, page_px, digit_px, spacing, size):
+    """Coverage of a lined sheet's printed lines in the picture: (H, W) float32 in [0, 1].
+
+    Level lines ``spacing`` digit heights (``digit_px``, in sheet pixels)
+    apart, one along the first line of writing's baseline, 0.3 mm wide,
+    antialiased as the sheet's edge is.
+    """
+    px_per_mm = page_px[0] / layout.size_mm[0]
+    u, v = framing.plane_points(matrix, size)
+    step = spacing * digit_px
+    first = layout.lines[0].y_mm * px_per_mm
+    distance = np.abs((v - first + step / 2) % step - step / 2)
+    half = 0.15 * px_per_mm
+    pixel = framing.local_scale(matrix, (page_px[0] / 2, page_px[1] / 2))
+    on_sheet = (u >= 0) & (u <= page_px[0]) & (v >= 0) & (v <= page_px[1])
+    return (np.clip((half - distance) * pixel + 0.5, 0, 1) * on_sheet).astype(np.float32)
+
+
+# How much of the light a ruled line takes, per channel: a pale blue print.
+_RULING_ABSORB = np.float32([0.42, 0.28, 0.08])
+
+
+def _scene(ink, mask, surface, writer, digit_px, conditions, streams, ruling=None):
     """The light leaving the scene, RGB grey levels, before the camera's effects."""
     width, height = conditions.size
     shape = (height, width)
@@ -323,6 +351,8 @@ def _scene(ink, mask, surface, writer, digit_px, conditions, streams):
         1 + 0.01 * _grain(shape, 0.7, paper_rng) + 0.015 * field(shape, max(shape) / 4, paper_rng)
     )
     reflect = tint * fibre[..., None]
+    if ruling is not None:
+        reflect = reflect * (1 - ruling[..., None] * _RULING_ABSORB)
     if surface is not None:
         # The sheet's edge casts a thin shadow on the desk, away from the light.
         dx, dy = paper_rng.uniform(-1, 1, 2) * 0.004 * np.hypot(width, height)
@@ -434,7 +464,11 @@ def render_photo(text_or_layout, *, conditions=None, writer="a", seed=0, name="p
     surface = None
     if conditions.surroundings != "none":
         surface = _surface(matrix, size, px_per_mm, conditions, streams["surface"])
-    light = _scene(ink, mask, surface, writer, digit_px, conditions, streams)
+    ruling = None
+    if conditions.ruled is not None:
+        sheet_digit_px = heights[0]
+        ruling = _ruling(layout, matrix, page_px, sheet_digit_px, conditions.ruled, size)
+    light = _scene(ink, mask, surface, writer, digit_px, conditions, streams, ruling)
     light = camera.blur(light, conditions.blur * digit_px)
     light = camera.sensor_noise(
         light,
