@@ -5,9 +5,9 @@ with the digits hanging on it is one connected component, far too large for
 a digit. :func:`ruled_line_pixels` finds the line in such a component so
 that segmentation can take it off and find the digits again:
 
-1. the line's direction comes from the component's two ends (a ruled line
-   runs on past the writing), then from a least-squares fit to the pixels
-   near that first guess;
+1. the line's direction is the one, to a degree, along which most of the
+   component's pixels line up, then a least-squares fit to the pixels near
+   that line;
 2. the line's pixels are those within about half a stroke of the fitted
    line, in an unbroken run of columns at least ``min_length`` long; a
    digit's strokes are never that long, so a row of touching digits
@@ -24,9 +24,10 @@ import numpy as np
 
 __all__ = ["ruled_line_pixels"]
 
-# The ends the first guess of the direction is taken from: this share of
-# the component's width at each end.
-_END_SHARE = 0.03
+# Directions a ruled line is looked for in: every degree up to 40 either way.
+_SLOPES = np.tan(np.radians(np.arange(-40, 41)))
+# Pixels the direction is found from, at most (every k-th of a larger component).
+_SEARCH_PIXELS = 4000
 
 
 def ruled_line_pixels(mask, *, min_length, stroke_width):
@@ -66,19 +67,20 @@ def ruled_line_pixels(mask, *, min_length, stroke_width):
     if y.size < 2:
         return line
     band = stroke_width / 2 + 1.5
-    # First guess: through the middle of each end, which a ruled line
-    # reaches alone (the median ignores a digit hanging near an end).
-    end = max(2, int(np.ceil(_END_SHARE * cols)))
-    left, right = x < x.min() + end, x > x.max() - end
-    if np.median(x[right]) <= np.median(x[left]):
-        return line
-    slope = ((np.median(y[right]) - np.median(y[left]))
-             / (np.median(x[right]) - np.median(x[left])))
-    # Refined: the line's row is where most pixels lie once it is levelled;
-    # a least-squares line through the pixels near it.
-    level = np.round(y - slope * x).astype(np.int64)
-    counts = np.bincount(level - level.min())
-    peak = int(np.argmax(counts)) + level.min()
+    # The line's direction is the one along which most pixels line up: a
+    # whole degree at a time up to the 40 degrees a line of writing may
+    # slant, then a least-squares line through the pixels near it.
+    # (Every k-th pixel is enough to tell the direction, on a long line.)
+    every = max(1, y.size // _SEARCH_PIXELS)
+    y_some, x_some = y[::every], x[::every]
+    best = -1
+    for slope in _SLOPES:
+        level = np.round(y_some - slope * x_some).astype(np.int64)
+        counts = np.bincount(level - level.min())
+        if counts.max() > best:
+            best, direction = counts.max(), slope
+            peak = int(np.argmax(counts)) + level.min()
+    level = np.round(y - direction * x).astype(np.int64)
     near = np.abs(level - peak) <= band + 1
     if np.ptp(x[near]) < min_length:
         return line

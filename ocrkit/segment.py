@@ -197,22 +197,44 @@ def typical_digit_height(heights, *, stroke_width=1.0):
     return float(np.median(near)) if near.size else float(first)
 
 
-def _ruled_lines(labels, stats, border, height, stroke_width):
-    """Ruled lines inside components as wide as several digits: ``[(x, y, line)]``.
+def _ruled_lines(ink, labels, stats, writing, digit_height=None):
+    """Ruled lines inside components as wide as several digits.
 
-    Candidates are at least three digit heights wide and no taller than the
-    tallest digit (2.5 heights; a table's grid is taller). Each ``line`` is
-    a bool mask of its component's box, at ``x, y`` on the page.
+    ``writing`` (K,) bool marks the components that may be writing (not a
+    border or a grid), which the stroke width is measured on.
+    Returns ``([(x, y, line)], height)``: each ``line`` a bool mask of its
+    component's box at ``x, y`` on the page, and the digits' height the
+    lines were looked for with (``digit_height`` when given; else measured
+    on every component but specks, a line with digits on it being as tall
+    as they are). Candidates are thin (ink on less than 30 % of their box:
+    not a dark border), at least three digit heights wide and taller than a
+    bare line. A line must hold at least a third of its component's pixels,
+    or its component be no taller than the tallest digit (two lines with
+    digits between them): one line of a table's grid does neither.
     """
-    x, y, w, h, _ = stats.T
-    wide = ~border & (w > 3.0 * height) & (h >= 0.6 * height) & (h <= 2.5 * height)
+    x, y, w, h, area = stats.T
+    thin = area < 0.3 * w * h
+    rough = digit_height or typical_digit_height(h)
+    if not (thin & (w > 3.0 * rough) & (h >= 0.6 * rough)).any():
+        return [], None  # nothing wide enough to hold a line: the usual page
+    # As segmentation measures it, on the largest components that are not
+    # the page's border or grid (``writing``).
+    small = np.flatnonzero(writing)
+    largest = small[np.argsort(-area[small], kind="stable")[:24]]
+    stroke_width = estimate_stroke_width(ink, boxes=stats[largest, :4]) if largest.size else 1.0
+    height = digit_height or typical_digit_height(h[area >= 1.5 * stroke_width**2],
+                                                  stroke_width=stroke_width)
+    wide = thin & (w > 3.0 * height) & (h >= 0.6 * height)
+    # Taller than a digit, a line must hold a third of the pixels: a line
+    # w long and a few strokes thick cannot hold a third of a table's grid.
+    wide &= (h <= 2.5 * height) | (w * (stroke_width + 3.0) >= area / 3)
     lines = []
     for k in np.flatnonzero(wide):
         component = labels[y[k]:y[k] + h[k], x[k]:x[k] + w[k]] == k + 1
         line = ruled_line_pixels(component, min_length=2.0 * height, stroke_width=stroke_width)
-        if line.any():
+        if np.count_nonzero(line) >= area[k] / 3 or (line.any() and h[k] <= 2.5 * height):
             lines.append((int(x[k]), int(y[k]), line))
-    return lines
+    return lines, height
 
 
 def _line_box(x0, y0, line):
@@ -507,6 +529,19 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     spans_half = (w > 0.5 * cols) | (h > 0.5 * rows)
     border = at_edge & ((fill > 0.6) | (w > 0.9 * cols) | (h > 0.9 * rows))
     grid = spans_half & ~border & (fill < 0.1)
+    # Digits written on lined paper touch its lines, and a line with digits
+    # hanging on it is one component (too large, or running out to the
+    # image's edge): take the lines off and start again.
+    lines, height = _ruled_lines(ink, labels, stats, ~(border | grid), digit_height)
+    if lines:
+        stripped = ink.copy()
+        for x0, y0, line in lines:
+            stripped[y0:y0 + line.shape[0], x0:x0 + line.shape[1]] &= ~line
+        found = _segment(stripped, merge=merge, split=split, scorer=scorer,
+                         min_height=min_height, max_height=max_height, number_gap=number_gap,
+                         speck_area=speck_area, saturation=saturation, digit_height=height)
+        found.dropped[:0] = [(_line_box(x0, y0, line), "ruled line") for x0, y0, line in lines]
+        return found
     dropped += [(_plain(b), "page border or shadow") for b in boxes[border]]
     dropped += [(_plain(b), "table or frame lines") for b in boxes[grid]]
     huge = border | grid
@@ -530,19 +565,6 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     if len(boxes) == 0:
         return _empty(stroke_width, dropped)
     height = digit_height or typical_digit_height(boxes[:, 3], stroke_width=stroke_width)
-    # Digits written on lined paper touch its lines, and a line with digits
-    # hanging on it is one component: take the lines off and start again.
-    lines = _ruled_lines(labels, stats, border, height, stroke_width)
-    if lines:
-        stripped = ink.copy()
-        for x0, y0, line in lines:
-            stripped[y0:y0 + line.shape[0], x0:x0 + line.shape[1]] &= ~line
-        found = _segment(stripped, merge=merge, split=split, scorer=scorer,
-                         min_height=min_height, max_height=max_height, number_gap=number_gap,
-                         speck_area=speck_area, saturation=saturation, digit_height=height)
-        found.dropped[:0] = [(_line_box(x0, y0, line), "ruled line") for x0, y0, line in lines]
-        return found
-
     if merge:
         groups = _merge_groups(boxes, height, max_height=1.35 * height, max_width=1.2 * height,
                                max_gap=0.35 * height)
