@@ -24,7 +24,7 @@ package writes them:
    :class:`PhotoConditions` set one by one: ink contrast, paper tone and
    colour, pen width, blur, camera noise, sharpening, JPEG, vignetting,
    uneven light, a shadow, the desk around the sheet (:data:`SURROUNDINGS`),
-   rotation, perspective, a close crop and the picture's size.
+   lined paper, rotation, perspective, a close crop and the picture's size.
    :func:`hard_cases` makes photos that fail the way real ones did, each with
    its truth.
 6. **Sheets.**  :func:`template_photo` fills in the kit's handwriting
