@@ -20,6 +20,7 @@ A digit the line crosses loses the few pixels it covers, and its halves are
 joined again by the merging of broken digits.
 """
 
+import cv2
 import numpy as np
 
 __all__ = ["ruled_line_pixels"]
@@ -104,12 +105,24 @@ def ruled_line_pixels(mask, *, min_length, stroke_width):
     if not in_run.any():
         return line
     alone = np.median(thickness[in_run])
-    # Only a crisp line (as thick in most columns) tells a digit's stroke by
-    # its thickness; a faint one, half lost to the paper, is taken off whole.
-    if np.mean(thickness[in_run] == alone) >= 0.6:
-        in_run &= thickness < alone + 1
+    # A crisp line (as thick in most columns) tells a digit's stroke by a
+    # pixel more; a faint one, half lost to the paper, varies by a pixel
+    # itself and needs two.
+    crisp = np.mean(thickness[in_run] == alone) >= 0.6
+    in_run &= thickness < alone + (1 if crisp else 2)
     keep = on_line & in_run[x]
     line[y[keep], x[keep]] = True
+    # What is left of the line alone (a thick spot that no stroke leaves)
+    # goes with it: a stub on the line is no piece of a digit.
+    along = np.zeros(mask.shape, bool)
+    along[y[on_line], x[on_line]] = True
+    count, labels = cv2.connectedComponents((mask & ~line).view(np.uint8), connectivity=8)
+    if count > 1:
+        left = labels[y, x]
+        off_band = np.bincount(left[~on_line], minlength=count)
+        stub = (off_band == 0) & (np.bincount(left, minlength=count) > 0)
+        stub[0] = False
+        line |= stub[labels] & along
     return line
 
 
