@@ -208,9 +208,10 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
     on every component but specks, a line with digits on it being as tall
     as they are). Candidates are thin (ink on less than 30 % of their box:
     not a dark border), at least three digit heights wide and taller than a
-    bare line. A line must hold at least a third of its component's pixels,
-    or its component be no taller than the tallest digit (two lines with
-    digits between them): one line of a table's grid does neither.
+    bare line. A line must hold at least half of its component's pixels
+    (a line with the digits on it), or its component be no taller than
+    the tallest digit (two lines with digits between them): one side of a
+    frame, or one line of a table's grid, does neither.
     """
     x, y, w, h, area = stats.T
     thin = area < 0.3 * w * h
@@ -225,14 +226,14 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
     height = digit_height or typical_digit_height(h[area >= 1.5 * stroke_width**2],
                                                   stroke_width=stroke_width)
     wide = thin & (w > 3.0 * height) & (h >= 0.6 * height)
-    # Taller than a digit, a line must hold a third of the pixels: a line
-    # w long and a few strokes thick cannot hold a third of a table's grid.
-    wide &= (h <= 2.5 * height) | (w * (stroke_width + 3.0) >= area / 3)
+    # Taller than a digit, a line must hold half of the pixels: a line w
+    # long and a few strokes thick cannot hold half of a table's grid.
+    wide &= (h <= 2.5 * height) | (w * (stroke_width + 3.0) >= area / 2)
     lines = []
     for k in np.flatnonzero(wide):
         component = labels[y[k]:y[k] + h[k], x[k]:x[k] + w[k]] == k + 1
         line = ruled_line_pixels(component, min_length=2.0 * height, stroke_width=stroke_width)
-        if np.count_nonzero(line) >= area[k] / 3 or (line.any() and h[k] <= 2.5 * height):
+        if np.count_nonzero(line) >= area[k] / 2 or (line.any() and h[k] <= 2.5 * height):
             lines.append((int(x[k]), int(y[k]), line))
     return lines, height
 
