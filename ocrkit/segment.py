@@ -202,8 +202,9 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
 
     ``writing`` (K,) bool marks the components that may be writing (not a
     border or a grid), which the stroke width is measured on.
-    Returns ``([(x, y, line)], height)``: each ``line`` a bool mask of its
-    component's box at ``x, y`` on the page, and the digits' height the
+    Returns ``([(x, y, line)], height, stroke_width)``: each ``line`` a bool
+    mask of its component's box at ``x, y`` on the page, the stroke width
+    measured (None when nothing was looked for), and the digits' height the
     lines were looked for with (``digit_height`` when given; else measured
     on every component but specks, a line with digits on it being as tall
     as they are). Candidates are thin (ink on less than 30 % of their box:
@@ -217,7 +218,7 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
     thin = area < 0.3 * w * h
     rough = digit_height or typical_digit_height(h)
     if not (thin & (w > 3.0 * rough) & (h >= 0.6 * rough)).any():
-        return [], None  # nothing wide enough to hold a line: the usual page
+        return [], None, None  # nothing wide enough to hold a line: the usual page
     # As segmentation measures it, on the largest components that are not
     # the page's border or grid (``writing``).
     small = np.flatnonzero(writing)
@@ -235,7 +236,7 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
         line = ruled_line_pixels(component, min_length=2.0 * height, stroke_width=stroke_width)
         if np.count_nonzero(line) >= area[k] / 2 or (line.any() and h[k] <= 2.5 * height):
             lines.append((int(x[k]), int(y[k]), line))
-    return lines, height
+    return lines, height, stroke_width
 
 
 def _line_box(x0, y0, line):
@@ -533,7 +534,8 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     # Digits written on lined paper touch its lines, and a line with digits
     # hanging on it is one component (too large, or running out to the
     # image's edge): take the lines off and start again.
-    lines, height = _ruled_lines(ink, labels, stats, ~(border | grid), digit_height)
+    lines, height, measured_width = _ruled_lines(ink, labels, stats, ~(border | grid),
+                                                 digit_height)
     if lines:
         stripped = ink.copy()
         for x0, y0, line in lines:
@@ -552,8 +554,11 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     # The stroke width is measured on the 24 largest components only: a
     # median over them is steady, it is cheap on a 300-dpi page, and specks
     # cannot drag it down.
-    largest = np.argsort(-stats[ids - 1, cv2.CC_STAT_AREA], kind="stable")[:24]
-    stroke_width = estimate_stroke_width(ink, boxes=boxes[largest])
+    # (Looking for ruled lines may have measured it on the same components.)
+    stroke_width = measured_width
+    if stroke_width is None:
+        largest = np.argsort(-stats[ids - 1, cv2.CC_STAT_AREA], kind="stable")[:24]
+        stroke_width = estimate_stroke_width(ink, boxes=boxes[largest])
     specks = stats[ids - 1, cv2.CC_STAT_AREA] < speck_area * stroke_width**2
     dropped += [(_plain(b), "speck") for b in boxes[specks][:1000]]
     boxes, ids = boxes[~specks], ids[~specks]
