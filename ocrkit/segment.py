@@ -205,9 +205,9 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
     Returns ``([(x, y, line)], height, stroke_width)``: each ``line`` a bool
     mask of its component's box at ``x, y`` on the page, the stroke width
     measured (None when nothing was looked for), and the digits' height the
-    lines were looked for with (``digit_height`` when given; else measured
-    on every component but specks, a line with digits on it being as tall
-    as they are). Candidates are thin (ink on less than 30 % of their box:
+    lines were looked for with (measured on every component but specks and
+    solid border pieces, a line with digits on it being as tall as they
+    are; at least ``digit_height``). Candidates are thin (ink on less than 30 % of their box:
     not a dark border), at least three digit heights wide and taller than a
     bare line. A line must hold at least half of its component's pixels
     (a line with the digits on it), or its component be no taller than
@@ -224,8 +224,10 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
     small = np.flatnonzero(writing)
     largest = small[np.argsort(-area[small], kind="stable")[:24]]
     stroke_width = estimate_stroke_width(ink, boxes=stats[largest, :4]) if largest.size else 1.0
-    height = digit_height or typical_digit_height(h[area >= 1.5 * stroke_width**2],
-                                                  stroke_width=stroke_width)
+    # Not counting the solid pieces of a border: a ruled line running out
+    # to the edge is thin, and counts.
+    measured = (writing | thin) & (area >= 1.5 * stroke_width**2)
+    height = max(typical_digit_height(h[measured], stroke_width=stroke_width), digit_height or 0)
     wide = thin & (w > 3.0 * height) & (h >= 0.6 * height)
     # Taller than a digit, a line must hold half of the pixels: a line w
     # long and a few strokes thick cannot hold half of a table's grid.
@@ -503,11 +505,13 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
 
 def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, speck_area,
              saturation, digit_height=None):
-    """:func:`segment_digits`, with the digits' height given once lines were taken off.
+    """:func:`segment_digits`, with the digits' least height given once lines were taken off.
 
     Taking a ruled line off the digits it crosses leaves their upper and
     lower halves apart for a moment: measured then, the digits' height
-    would be half of it, and the halves would not be joined again.
+    would be half of it, and the halves would not be joined again. The
+    height measured before is a floor, not a replacement: what it was
+    measured on may hold more small pieces than digits.
     """
     ink = np.asarray(ink)
     if ink.ndim != 2:
@@ -564,13 +568,13 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     boxes, ids = boxes[~specks], ids[~specks]
     if len(boxes) == 0:
         return _empty(stroke_width, dropped)
-    height = digit_height or typical_digit_height(boxes[:, 3], stroke_width=stroke_width)
+    height = max(typical_digit_height(boxes[:, 3], stroke_width=stroke_width), digit_height or 0)
     ruled = (boxes[:, 2] > 3.0 * height) & (boxes[:, 3] < 0.6 * height)
     dropped += [(_plain(b), "ruled line") for b in boxes[ruled]]
     boxes, ids = boxes[~ruled], ids[~ruled]
     if len(boxes) == 0:
         return _empty(stroke_width, dropped)
-    height = digit_height or typical_digit_height(boxes[:, 3], stroke_width=stroke_width)
+    height = max(typical_digit_height(boxes[:, 3], stroke_width=stroke_width), digit_height or 0)
     if merge:
         groups = _merge_groups(boxes, height, max_height=1.35 * height, max_width=1.2 * height,
                                max_gap=0.35 * height)
@@ -596,7 +600,8 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     group_boxes = group_boxes[~in_word]
     if len(group_boxes) == 0:
         return _empty(stroke_width, dropped)
-    height = digit_height or typical_digit_height(group_boxes[:, 3], stroke_width=stroke_width)
+    height = max(typical_digit_height(group_boxes[:, 3], stroke_width=stroke_width),
+                 digit_height or 0)
     keep = []
     for g, box in zip(groups, group_boxes):
         x, y, w, h = box

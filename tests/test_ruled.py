@@ -6,7 +6,7 @@ import pytest
 
 from ocrkit.pipeline import read_page
 from ocrkit.ruled import ruled_line_pixels
-from ocrkit.synth import PhotoConditions, render_photo
+from ocrkit.synth import PhotoConditions, hard_cases, render_photo
 
 
 def _line_with_strokes(angle, cols=400):
@@ -68,3 +68,13 @@ def test_digits_on_lined_paper_are_read(rotation, seed):
     reading = read_page(image)
     assert reading.lines == truth["lines"]
     assert any(reason == "ruled line" for _, reason in reading.dropped)
+
+
+def test_a_sheets_edge_taken_off_as_a_line_leaves_the_digits_their_height():
+    # A sheet on a dark mat, straightened: its slanted bottom edge is a thin
+    # line across the image, found as a ruled line, among many solid pieces
+    # of the border. The digits' height measured on those pieces was too
+    # small, and every digit was dropped as too large; it is now a floor.
+    (case,) = hard_cases(seed=49, names=["paper_on_dark_mat"])
+    reading = read_page(case.image)
+    assert reading.lines == case.truth["lines"]
