@@ -279,7 +279,8 @@ def main(argv=None):
     -------
     status : int
         0 on success, 2 (:data:`EXIT_BAD_INPUT`) for a bad file or option,
-        130 when interrupted.
+        130 when interrupted, 141 when whoever reads the output stops
+        reading (as a shell reports a closed pipe).
     """
     parser = _build_parser()
     args = parser.parse_args(argv)
@@ -295,6 +296,12 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("ocrkit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (``ocrkit read ... | head``):
+        # nothing more to say, and Python must not complain on exit either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

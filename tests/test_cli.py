@@ -109,6 +109,19 @@ def test_usage_errors_and_version_from_the_installed_command():
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
+def test_output_read_by_a_reader_that_stops_early_ends_quietly(tmp_path, model_file):
+    # `ocrkit read page.jpg --json | head -c 10`: head goes away before
+    # the JSON is written. (The pipe is closed before the command starts
+    # writing: loading it takes far longer.)
+    command = [sys.executable, "-m", "ocrkit", "read", str(PAGE), "--json",
+               "--model", model_file, "--out", str(tmp_path)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait() == 141
+    assert "Traceback" not in error and "Exception ignored" not in error
+
+
 def test_explain_writes_why_each_piece_was_left_out(tmp_path, model_file):
     assert main(["read", str(PAGE), "--model", model_file, "--out", str(tmp_path),
                  "--explain"]) == 0
