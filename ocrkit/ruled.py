@@ -13,8 +13,10 @@ that segmentation can take it off and find the digits again:
    digit's strokes are never that long, so a row of touching digits
    without a line keeps every pixel;
 3. where a digit's stroke lies along the line or crosses it, the ink is
-   thicker than the line alone (on a crisp line, as thick in most columns),
-   and those columns stay with the digit: a 2's foot on the line stays a 2.
+   thicker than the line alone (by a pixel on a crisp line, as thick in most
+   columns; by two on a faint one), and those columns stay with the digit:
+   a 2's foot on the line stays a 2; a stub of the line that no stroke
+   touches goes with the line.
 
 A digit the line crosses loses the few pixels it covers, and its halves are
 joined again by the merging of broken digits.

@@ -200,19 +200,21 @@ def typical_digit_height(heights, *, stroke_width=1.0):
 def _ruled_lines(ink, labels, stats, writing, digit_height=None):
     """Ruled lines inside components as wide as several digits.
 
+    Candidates are thin (ink on less than 30 % of their box: not a dark
+    border), at least three digit heights wide and taller than a bare line.
+    A line must hold at least half of its component's pixels (a line with
+    the digits on it), or its component be no taller than the tallest digit
+    (two lines with digits between them): one side of a frame, or one line
+    of a table's grid, does neither.
+
     ``writing`` (K,) bool marks the components that may be writing (not a
-    border or a grid), which the stroke width is measured on.
-    Returns ``([(x, y, line)], height, stroke_width)``: each ``line`` a bool
-    mask of its component's box at ``x, y`` on the page, the stroke width
-    measured (None when nothing was looked for), and the digits' height the
+    border or a grid), which the stroke width is measured on. Returns
+    ``([(x, y, line)], height, stroke_width)``: each ``line`` a bool mask of
+    its component's box at ``x, y`` on the page; the digits' height the
     lines were looked for with (measured on every component but specks and
     solid border pieces, a line with digits on it being as tall as they
-    are; at least ``digit_height``). Candidates are thin (ink on less than 30 % of their box:
-    not a dark border), at least three digit heights wide and taller than a
-    bare line. A line must hold at least half of its component's pixels
-    (a line with the digits on it), or its component be no taller than
-    the tallest digit (two lines with digits between them): one side of a
-    frame, or one line of a table's grid, does neither.
+    are; at least ``digit_height``); the stroke width (None, with the
+    height, when nothing was wide enough to look in).
     """
     x, y, w, h, area = stats.T
     thin = area < 0.3 * w * h
@@ -242,6 +244,7 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
 
 
 def _line_box(x0, y0, line):
+    """The box ``x, y, w, h`` on the page of a line's pixels (a mask placed at ``x0, y0``)."""
     rows, cols = np.nonzero(line)
     return (x0 + int(cols.min()), y0 + int(rows.min()),
             int(np.ptp(cols)) + 1, int(np.ptp(rows)) + 1)
@@ -575,6 +578,7 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     if len(boxes) == 0:
         return _empty(stroke_width, dropped)
     height = max(typical_digit_height(boxes[:, 3], stroke_width=stroke_width), digit_height or 0)
+
     if merge:
         groups = _merge_groups(boxes, height, max_height=1.35 * height, max_width=1.2 * height,
                                max_gap=0.35 * height)
