@@ -18,9 +18,11 @@ Three steps, each measured on the page itself:
    one number.
 """
 
+from statistics import median
+
 import numpy as np
 
-__all__ = ["reading_order", "writing_direction", "number_threshold"]
+__all__ = ["reading_order", "ordered_with_direction", "writing_direction", "number_threshold"]
 
 # Directions further than this from horizontal are not taken for writing.
 _MAX_SLANT = np.radians(50)
@@ -77,17 +79,23 @@ def writing_direction(centres, heights):
 
 
 def _best_split(gaps):
-    """Otsu's split of sorted gaps: (threshold, mean difference, separation) or None."""
+    """Otsu's split of sorted gaps: (threshold, mean difference, separation) or None.
+
+    Every split is scored at once from running sums. Splits whose scores
+    agree to nine digits are a tie, which the lowest split wins: evenly
+    spaced gaps in whole pixels tie exactly, and the winner must not hang
+    on how the sums were rounded.
+    """
     gaps = np.sort(np.asarray(gaps, float))
-    best = None
-    for i in range(1, len(gaps)):
-        lower, upper = gaps[:i], gaps[i:]
-        score = len(lower) * len(upper) * (upper.mean() - lower.mean()) ** 2
-        if best is None or score > best[0]:
-            best = (score, i)
-    if best is None:
+    n = len(gaps)
+    if n < 2:
         return None
-    lower, upper = gaps[:best[1]], gaps[best[1]:]
+    lower_size = np.arange(1, n)
+    lower_mean = np.cumsum(gaps)[:-1] / lower_size
+    upper_mean = np.cumsum(gaps[::-1])[::-1][1:] / (n - lower_size)
+    score = lower_size * (n - lower_size) * (upper_mean - lower_mean) ** 2
+    best = 1 + int(np.argmax(score >= score.max() * (1 - 1e-9)))
+    lower, upper = gaps[:best], gaps[best:]
     difference = upper.mean() - lower.mean()
     spread = np.sqrt((lower.var() + upper.var()) / 2)
     separation = difference / spread if spread > 0 else np.inf
@@ -155,24 +163,29 @@ def _lines(boxes, angle):
         else:
             lines[best].append(i)
     # Top to bottom across the writing direction, then along it.
-    lines.sort(key=lambda m: (np.median([across[i] for i in m]), along[m[0]]))
+    lines.sort(key=lambda m: (median([across[i] for i in m]), along[m[0]]))
     return lines, np.array(along), cos, sin
 
 
-def _gaps(boxes, members, cos, sin, typical_width):
-    """Gaps between neighbours of one line along the writing, in the line's digit heights.
-
-    A digit narrower than ``typical_width`` is counted as that wide, centred
-    on itself, so that the thinness of a "1" is not taken for a space.
-    """
-    x, y, w, h = (boxes[members, k] for k in range(4))
-    # Each box's extent along the writing direction.
+def _extents(boxes, cos, sin, typical_width):
+    """Start and end of each box along the writing, and the padding to ``typical_width``."""
+    x, y, w, h = boxes.T
     corners_x = np.stack([x, x + w, x, x + w], axis=1)
     corners_y = np.stack([y, y, y + h, y + h], axis=1)
     along = corners_x * cos + corners_y * sin
     start, stop = along.min(axis=1), along.max(axis=1)
-    pad = np.maximum(typical_width - (stop - start), 0) / 2
-    return (start[1:] - pad[1:] - stop[:-1] - pad[:-1]) / np.median(h)
+    return start, stop, np.maximum(typical_width - (stop - start), 0) / 2
+
+
+def _gaps(boxes, members, extents):
+    """Gaps between neighbours of one line along the writing, in the line's digit heights.
+
+    A digit narrower than the typical width is counted as that wide,
+    centred on itself (``extents`` from :func:`_extents`), so that the
+    thinness of a "1" is not taken for a space.
+    """
+    start, stop, pad = (part[members] for part in extents)
+    return (start[1:] - pad[1:] - stop[:-1] - pad[:-1]) / np.median(boxes[members, 3])
 
 
 def reading_order(boxes, *, digit_height=None, number_gap=None, typical_width=None):
@@ -210,10 +223,24 @@ def reading_order(boxes, *, digit_height=None, number_gap=None, typical_width=No
     >>> [a.tolist() for a in reading_order(boxes)]
     [[0, 1, 2, 3, 4], [0, 0, 0, 1, 1], [0, 0, 1, 2, 2]]
     """
+    return ordered_with_direction(boxes, digit_height=digit_height, number_gap=number_gap,
+                                  typical_width=typical_width)[:3]
+
+
+def ordered_with_direction(boxes, *, digit_height=None, number_gap=None, typical_width=None):
+    """:func:`reading_order`, and the direction of writing it followed.
+
+    Returns
+    -------
+    order, line, number : (N,) int ndarray
+        As :func:`reading_order`.
+    angle : float
+        :func:`writing_direction` of the boxes' centres, radians.
+    """
     boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
     empty = np.zeros(0, int)
     if len(boxes) == 0:
-        return empty, empty.copy(), empty.copy()
+        return empty, empty.copy(), empty.copy(), 0.0
     height = float(digit_height or np.median(boxes[:, 3]))
     if typical_width is None:
         ratio = boxes[:, 2] / np.maximum(boxes[:, 3], 1e-9)
@@ -222,7 +249,8 @@ def reading_order(boxes, *, digit_height=None, number_gap=None, typical_width=No
     centres = boxes[:, :2] + boxes[:, 2:] / 2
     angle = writing_direction(centres, boxes[:, 3])
     lines, _, cos, sin = _lines(boxes, angle)
-    gaps = [_gaps(boxes, members, cos, sin, typical_width) for members in lines]
+    extents = _extents(boxes, cos, sin, typical_width)
+    gaps = [_gaps(boxes, members, extents) for members in lines]
     if number_gap is None:
         # Gaps wider than 1.5 heights are spaces whatever their width: clipped,
         # a few very wide ones (scattered digits, two columns) do not pull
@@ -242,4 +270,4 @@ def reading_order(boxes, *, digit_height=None, number_gap=None, typical_width=No
             order.append(i)
             line_ids.append(li)
             number_ids.append(number)
-    return np.array(order, int), np.array(line_ids, int), np.array(number_ids, int)
+    return np.array(order, int), np.array(line_ids, int), np.array(number_ids, int), angle

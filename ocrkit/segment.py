@@ -33,7 +33,7 @@ import numpy as np
 
 from .errors import OptionError
 from .preprocess import estimate_stroke_width
-from .reading import reading_order, writing_direction
+from .reading import ordered_with_direction, reading_order
 from .ruled import ruled_line_pixels
 from .words import printed_ink, word_members
 
@@ -655,8 +655,8 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
             final_masks.append(sub)
 
     final_boxes = np.array(final_boxes, int).reshape(-1, 4)
-    order, line, number = reading_order(final_boxes, digit_height=height, number_gap=number_gap,
-                                        typical_width=typical_width)
-    angle = writing_direction(final_boxes[:, :2] + final_boxes[:, 2:] / 2, final_boxes[:, 3])
+    order, line, number, angle = ordered_with_direction(final_boxes, digit_height=height,
+                                                        number_gap=number_gap,
+                                                        typical_width=typical_width)
     return Segmentation(final_boxes[order], [final_masks[i] for i in order], line, number,
                         height, stroke_width, dropped, angle)

@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from ocrkit.reading import number_threshold, reading_order, writing_direction
+from ocrkit.reading import (
+    _best_split,
+    number_threshold,
+    ordered_with_direction,
+    reading_order,
+    writing_direction,
+)
 
 
 def line_of(n, *, x=0.0, y=100.0, angle=0.0, pitch=14.0, width=10.0, height=20.0, gaps=()):
@@ -60,3 +66,31 @@ def test_number_threshold_needs_two_clear_groups():
     assert number_threshold([0.1, 0.12, 0.08, 1.2, 1.0]) is not None
     assert number_threshold([0.5, 0.6, 0.55, 0.7]) is None
     assert number_threshold([0.3]) is None
+
+
+@pytest.mark.parametrize("unit", [7, 9, 11, 13, 17, 19])
+def test_a_tie_between_two_splits_goes_to_the_lower_one(unit):
+    # Gaps of 3, 4 and 5 pixels: splitting after the 3 or after the 4 scores
+    # exactly the same; which one wins must not hang on rounding.
+    gaps = np.array([5, 3, 4]) / unit
+    threshold, difference, _ = _best_split(gaps)
+    assert threshold == pytest.approx(3.5 / unit)
+    assert difference == pytest.approx(1.5 / unit)
+
+
+def test_the_split_is_otsus_best():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        gaps = np.sort(rng.random(int(rng.integers(2, 40))))
+        scores = [i * (len(gaps) - i) * (gaps[i:].mean() - gaps[:i].mean()) ** 2
+                  for i in range(1, len(gaps))]
+        best = 1 + int(np.argmax(scores))
+        assert _best_split(gaps)[0] == pytest.approx((gaps[best - 1] + gaps[best]) / 2)
+
+
+def test_reading_order_follows_the_direction_it_reports():
+    boxes = line_of(6, angle=30, pitch=16)
+    order, line, number, angle = ordered_with_direction(boxes)
+    assert np.degrees(angle) == pytest.approx(30, abs=0.5)
+    assert [a.tolist() for a in reading_order(boxes)] == [order.tolist(), line.tolist(),
+                                                         number.tolist()]
