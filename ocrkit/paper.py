@@ -372,7 +372,7 @@ def _sheet_by_edges(smooth):
     area = smooth.size
     best, best_area = None, 0.0
     outlines = list(cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0])
-    for contour in outlines + _enclosed_unions(edges):
+    for contour in outlines + _filled_outlines(edges) + _enclosed_unions(edges):
         hull = cv2.convexHull(contour)
         hull_area = cv2.contourArea(hull)
         if not _MIN_SHARE * area <= hull_area <= _MAX_SHARE * area or hull_area <= best_area:
@@ -386,6 +386,30 @@ def _sheet_by_edges(smooth):
         if _outlined(edges, quad) and _lighter_inside(smooth, quad):
             best, best_area = quad, hull_area
     return best
+
+
+def _filled_outlines(edges):
+    """Outlines of what the edges enclose, without the loose lines attached to them.
+
+    The edge of a shadow that crosses the sheet runs on over the desk from
+    the sheet's outline, and the convex hull of the outline with those lines
+    attached is no quadrilateral. Filled, the outline encloses the whole
+    sheet, and an opening takes the loose lines off. Returns a list of
+    (K, 1, 2) int32 outer outlines.
+    """
+    outer = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+    filled = np.zeros(edges.shape, np.uint8)
+    cv2.drawContours(filled, outer, -1, 1, thickness=cv2.FILLED)
+    # An opening as wide as the median window that smoothed the image takes
+    # off the lines and the small loops they close at a corner; a sheet is
+    # far wider.
+    side = max(3, round(min(edges.shape) / 20)) | 1
+    opened = cv2.morphologyEx(filled, cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
+    # Filled, the outline reaches the outer side of the edge line (Canny's
+    # line dilated by a pixel); 3 pixels in, it runs where the areas the
+    # edges enclose end, as the other outlines do.
+    inner = cv2.erode(opened, np.ones((7, 7), np.uint8))
+    return list(cv2.findContours(inner, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0])
 
 
 def _enclosed_unions(edges, most=3):
@@ -465,7 +489,7 @@ def _outlined(edges, quad, share=0.7):
 
 
 def _lighter_inside(smooth, quad, ratio=1 / _SURROUND_RATIO):
-    """Whether a band just inside each side is clearly lighter than just outside."""
+    """Whether just inside each side is clearly lighter than just outside, point by point."""
     centre = quad.mean(axis=0)
     rows, cols = smooth.shape
     step = max(2.0, min(rows, cols) / 40)
@@ -477,15 +501,21 @@ def _lighter_inside(smooth, quad, ratio=1 / _SURROUND_RATIO):
         normal /= np.linalg.norm(normal) + 1e-12
         if np.dot(centre - (a + b) / 2, normal) < 0:
             normal = -normal
-        samples = []
-        for offset in (step, -step):
-            where = np.round(points + offset * normal).astype(int)
-            keep = ((where[:, 0] >= 0) & (where[:, 0] < cols)
-                    & (where[:, 1] >= 0) & (where[:, 1] < rows))
-            samples.append(smooth[where[keep, 1], where[keep, 0]])
-        inside, outside = samples
+        inside, outside = (np.round(points + offset * normal).astype(int)
+                           for offset in (step, -step))
+        keep = np.logical_and.reduce([(where[:, 0] >= 0) & (where[:, 0] < cols)
+                                      & (where[:, 1] >= 0) & (where[:, 1] < rows)
+                                      for where in (inside, outside)])
         # A side along the image border has nothing outside: no evidence.
-        if inside.size and outside.size and np.median(inside) < ratio * np.median(outside):
+        if not keep.any():
+            continue
+        inside, outside = inside[keep], outside[keep]
+        # Compared point by point: a shadow that crosses the sheet's edge
+        # darkens the paper and what it lies on alike, while the sheet and
+        # the desk may each lie partly in light and partly in shadow.
+        lighter = (smooth[inside[:, 1], inside[:, 0]]
+                   / np.maximum(smooth[outside[:, 1], outside[:, 0]], 1.0))
+        if np.median(lighter) < ratio:
             return False
     return True
 
