@@ -615,6 +615,10 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
             dropped.append((_plain(box), "too large for a digit"))
         elif (x == 0 or y == 0 or x + w == cols or y + h == rows) and h < _CUT_SHORT * height:
             dropped.append((_plain(box), "cut by the image's edge"))
+        elif (x == 0 or y == 0 or x + w == cols or y + h == rows) and w > 2.5 * h:
+            # No digit is this much wider than tall: a strip of what lies
+            # beyond the sheet (a desk's grain, a shadow) along its edge.
+            dropped.append((_plain(box), "page border or shadow"))
         else:
             keep.append((box, ids[g]))
     if not keep:

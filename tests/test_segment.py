@@ -328,6 +328,26 @@ def test_ink_cut_by_the_image_edge_is_dropped_but_a_whole_digit_at_the_edge_is_k
     assert len(segment_digits(cropped).boxes) == 5
 
 
+@pytest.mark.parametrize("corner", ["top left", "bottom right"])
+def test_a_strip_of_desk_along_the_sheets_edge_is_no_digit(mnist, corner):
+    # A straightened sheet whose outline was found a little inside the
+    # desk's edge keeps a speckled wedge of the desk along its edge: as tall
+    # as a digit, four times as wide.
+    height = 60
+    digits = ordinary_digits(mnist, height, 5)
+    page, truth = compose([digits], height, margin=2.0)
+    rng = np.random.default_rng(0)
+    rows, cols = np.mgrid[0:int(0.9 * height), 0:4 * height]
+    wedge = (rows < 0.9 * height * (1 - cols / (4 * height))) & (rng.random(rows.shape) < 0.7)
+    if corner == "top left":
+        page[:wedge.shape[0], :wedge.shape[1]] |= wedge
+    else:
+        page[-wedge.shape[0]:, -wedge.shape[1]:] |= wedge[::-1, ::-1]
+    found = segment_digits(page)
+    np.testing.assert_array_equal(found.boxes, truth)
+    assert "page border or shadow" in [reason for _, reason in found.dropped]
+
+
 @pytest.mark.parametrize("ink", [np.ones((200, 300), bool), np.zeros((200, 300), bool),
                                  np.zeros((0, 0), bool), np.zeros((0, 40), bool)],
                          ids=["all-ink", "no-ink", "0x0", "0x40"])
