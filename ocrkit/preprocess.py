@@ -241,6 +241,9 @@ def _paper_noise(grey, where=None):
 # The ink's contrast must be this many noise deviations for pixels to be
 # decided one by one; below it the page is smoothed first.
 _CLEAR_CONTRAST = 10.0
+# Ink less clear of the paper's noise than this many deviations lies on
+# grainy paper (a phone's photo); a scan's stands 50 to 250 deviations clear.
+_GRAINY = 25.0
 # Share of a piece of possible ink that must be sure ink for the piece to count.
 _SURE_SHARE = 0.25
 
@@ -318,7 +321,15 @@ def _contrast_ink(grey, paper, noise, where=None):
     sure = _darker_than(grey, paper - max(6.0 * noise, 0.5 * contrast))
     if not sure.any():
         return sure
-    maybe = _darker_than(grey, paper - max(4.0 * noise, contrast / 3.0))
+    # On grainy paper (ink less than _GRAINY noise deviations clear), a thin
+    # pen's stroke fades where it narrows (the top of a 0, a 2's diagonal),
+    # and the grain scatters those faint pixels by its own depth: possible
+    # ink reaches one deviation further, or the stroke breaks into pieces
+    # that look like a word's letters. A smoothed page has little grain
+    # left; on a clean page, what lies in that last deviation is the
+    # blurred rim of the strokes, which would only fatten them.
+    reach = noise if sigma == 1.0 and contrast < _GRAINY * noise else 0.0
+    maybe = _darker_than(grey, paper - max(4.0 * noise, contrast / 3.0 - reach))
     count, labels = cv2.connectedComponents(maybe.view(np.uint8), connectivity=8)
     # A stroke is sure ink along its core, or at least clearly darker than
     # the paper all along (a pen lighter than the print on the same page); a
