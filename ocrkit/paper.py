@@ -394,22 +394,28 @@ def _filled_outlines(edges):
     The edge of a shadow that crosses the sheet runs on over the desk from
     the sheet's outline, and the convex hull of the outline with those lines
     attached is no quadrilateral. Filled, the outline encloses the whole
-    sheet, and an opening takes the loose lines off. Returns a list of
-    (K, 1, 2) int32 outer outlines.
+    sheet, and an opening takes the loose lines off. Where a shadow darkens
+    sheet and desk alike, their contrast drops and the outline has a gap:
+    the edges are also filled once their gaps up to the median window's
+    width are closed. Returns a list of (K, 1, 2) int32 outer outlines.
     """
-    outer = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
-    filled = np.zeros(edges.shape, np.uint8)
-    cv2.drawContours(filled, outer, -1, 1, thickness=cv2.FILLED)
-    # An opening as wide as the median window that smoothed the image takes
-    # off the lines and the small loops they close at a corner; a sheet is
-    # far wider.
+    # The median window that smoothed the image: an opening as wide takes
+    # off lines and the small loops they close at a corner (a sheet is far
+    # wider), and a closing as wide bridges a gap in the outline.
     side = max(3, round(min(edges.shape) / 20)) | 1
-    opened = cv2.morphologyEx(filled, cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
-    # Filled, the outline reaches the outer side of the edge line (Canny's
-    # line dilated by a pixel); 3 pixels in, it runs where the areas the
-    # edges enclose end, as the other outlines do.
-    inner = cv2.erode(opened, np.ones((7, 7), np.uint8))
-    return list(cv2.findContours(inner, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0])
+    window = np.ones((side, side), np.uint8)
+    outlines = []
+    for closed in (edges, cv2.morphologyEx(edges, cv2.MORPH_CLOSE, window)):
+        outer = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+        filled = np.zeros(edges.shape, np.uint8)
+        cv2.drawContours(filled, outer, -1, 1, thickness=cv2.FILLED)
+        opened = cv2.morphologyEx(filled, cv2.MORPH_OPEN, window)
+        # Filled, the outline reaches the outer side of the edge line
+        # (Canny's line dilated by a pixel); 3 pixels in, it runs where the
+        # areas the edges enclose end, as the other outlines do.
+        inner = cv2.erode(opened, np.ones((7, 7), np.uint8))
+        outlines += cv2.findContours(inner, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+    return outlines
 
 
 def _enclosed_unions(edges, most=3):
