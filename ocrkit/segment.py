@@ -619,6 +619,10 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
             # No digit is this much wider than tall: a strip of what lies
             # beyond the sheet (a desk's grain, a shadow) along its edge.
             dropped.append((_plain(box), "page border or shadow"))
+        elif (x == 0 or x + w == cols) and w <= 2.5 * stroke_width:
+            # One stroke standing along the left or right edge: the rim of
+            # a straightened sheet whose corner was found a pixel or two out.
+            dropped.append((_plain(box), "page border or shadow"))
         else:
             keep.append((box, ids[g]))
     if not keep:

@@ -348,6 +348,26 @@ def test_a_strip_of_desk_along_the_sheets_edge_is_no_digit(mnist, corner):
     assert "page border or shadow" in [reason for _, reason in found.dropped]
 
 
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_one_stroke_along_the_left_or_right_edge_is_no_digit(mnist, side):
+    # A straightened sheet whose corner was found a pixel or two out keeps
+    # a sliver of its dark rim along that side: one stroke, slanting a
+    # little, as tall as a digit. Digits away from the edge are all kept.
+    height = 60
+    digits = ordinary_digits(mnist, height, 5)
+    page, truth = compose([digits], height, margin=2.0)
+    top = page.shape[0] // 2 - height // 2
+    for row in range(top, top + height):
+        # Two pixels wide, leaving the edge by 4 pixels over its height:
+        # too little of its box is ink for a solid border.
+        inward = 4 * (row - top) // height
+        columns = np.arange(inward, inward + 2)
+        page[row, columns if side == "left" else page.shape[1] - 1 - columns] = True
+    found = segment_digits(page)
+    np.testing.assert_array_equal(found.boxes, truth)
+    assert "page border or shadow" in [reason for _, reason in found.dropped]
+
+
 @pytest.mark.parametrize("ink", [np.ones((200, 300), bool), np.zeros((200, 300), bool),
                                  np.zeros((0, 0), bool), np.zeros((0, 40), bool)],
                          ids=["all-ink", "no-ink", "0x0", "0x40"])
