@@ -13,9 +13,11 @@ number of pixels:
 4. merge the parts of one digit: pieces that sit over one another (the
    detached top bar of a 5, a broken 4 or 7) and fit together in one digit's
    size;
-5. drop specks and dots much smaller than a digit, blobs much larger, and
+5. drop specks and dots much smaller than a digit, blobs much larger,
    pieces cut by the image's edge (shorter than the digits: unreadable, and
-   what a vignetted photo's dark corners look like);
+   what a vignetted photo's dark corners look like), and strips along the
+   edge that no digit is shaped like (far wider than tall, or one stroke
+   standing along a side: what lies beyond a straightened sheet, its rim);
 6. split blobs of touching digits: a blob as wide as two or three digits is cut
    at the thinnest columns near where the cuts should be, and if a scorer is
    given (a classifier's confidence), the cuts it likes best win, and only if
@@ -609,17 +611,19 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     keep = []
     for g, box in zip(groups, group_boxes):
         x, y, w, h = box
+        at_side = x == 0 or x + w == cols
+        at_edge = at_side or y == 0 or y + h == rows
         if h < min_height * height:
             dropped.append((_plain(box), "too small for a digit"))
         elif h > max_height * height or w > 6 * height:
             dropped.append((_plain(box), "too large for a digit"))
-        elif (x == 0 or y == 0 or x + w == cols or y + h == rows) and h < _CUT_SHORT * height:
+        elif at_edge and h < _CUT_SHORT * height:
             dropped.append((_plain(box), "cut by the image's edge"))
-        elif (x == 0 or y == 0 or x + w == cols or y + h == rows) and w > 2.5 * h:
+        elif at_edge and w > 2.5 * h:
             # No digit is this much wider than tall: a strip of what lies
             # beyond the sheet (a desk's grain, a shadow) along its edge.
             dropped.append((_plain(box), "page border or shadow"))
-        elif (x == 0 or x + w == cols) and w <= 2.5 * stroke_width:
+        elif at_side and w <= 2.5 * stroke_width:
             # One stroke standing along the left or right edge: the rim of
             # a straightened sheet whose corner was found a pixel or two out.
             dropped.append((_plain(box), "page border or shadow"))
