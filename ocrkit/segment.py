@@ -16,8 +16,9 @@ number of pixels:
 5. drop specks and dots much smaller than a digit, blobs much larger,
    pieces cut by the image's edge (shorter than the digits: unreadable, and
    what a vignetted photo's dark corners look like), and strips along the
-   edge that no digit is shaped like (far wider than tall, or one stroke
-   standing along a side: what lies beyond a straightened sheet, its rim);
+   edge that no digit is shaped like (far wider than tall: what lies beyond
+   a straightened sheet), and a straightened sheet's rim (one stroke
+   standing along a side);
 6. split blobs of touching digits: a blob as wide as two or three digits is cut
    at the thinnest columns near where the cuts should be, and if a scorer is
    given (a classifier's confidence), the cuts it likes best win, and only if
@@ -470,7 +471,8 @@ def _split_blobs(masks, typical_width, scorer):
 
 
 def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
-                   max_height=2.5, number_gap=None, speck_area=1.5, saturation=None):
+                   max_height=2.5, number_gap=None, speck_area=1.5, saturation=None,
+                   sheet_edges=False):
     """Find the digits in an ink mask.
 
     Parameters
@@ -498,6 +500,10 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
         (or None), called only if the page has words: for telling a form's
         printed numbers and letters from what is written on it in a
         coloured pen (:func:`ocrkit.words.printed_ink`).
+    sheet_edges : bool
+        The mask's edges are those of a straightened sheet
+        (:func:`ocrkit.paper.rectify`): one stroke standing along its left or
+        right edge is the sheet's rim, not a 1.
 
     Returns
     -------
@@ -505,11 +511,11 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
     """
     return _segment(ink, merge=merge, split=split, scorer=scorer, min_height=min_height,
                     max_height=max_height, number_gap=number_gap, speck_area=speck_area,
-                    saturation=saturation)
+                    saturation=saturation, sheet_edges=sheet_edges)
 
 
 def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, speck_area,
-             saturation, digit_height=None):
+             saturation, sheet_edges, digit_height=None):
     """:func:`segment_digits`, with the digits' least height given once lines were taken off.
 
     Taking a ruled line off the digits it crosses leaves their upper and
@@ -551,7 +557,8 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
             stripped[y0:y0 + line.shape[0], x0:x0 + line.shape[1]] &= ~line
         found = _segment(stripped, merge=merge, split=split, scorer=scorer,
                          min_height=min_height, max_height=max_height, number_gap=number_gap,
-                         speck_area=speck_area, saturation=saturation, digit_height=height)
+                         speck_area=speck_area, saturation=saturation, sheet_edges=sheet_edges,
+                         digit_height=height)
         found.dropped[:0] = [(_line_box(x0, y0, line), "ruled line") for x0, y0, line in lines]
         return found
     dropped += [(_plain(b), "page border or shadow") for b in boxes[border]]
@@ -623,9 +630,10 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
             # No digit is this much wider than tall: a strip of what lies
             # beyond the sheet (a desk's grain, a shadow) along its edge.
             dropped.append((_plain(box), "page border or shadow"))
-        elif at_side and w <= 2.5 * stroke_width:
-            # One stroke standing along the left or right edge: the rim of
-            # a straightened sheet whose corner was found a pixel or two out.
+        elif sheet_edges and at_side and w <= 2.5 * stroke_width:
+            # One stroke standing along the left or right edge of a
+            # straightened sheet: its rim, where a corner was found a pixel
+            # or two out. (Elsewhere it may be a 1 in a tight crop.)
             dropped.append((_plain(box), "page border or shadow"))
         else:
             keep.append((box, ids[g]))
