@@ -126,6 +126,18 @@ def connected_components(ink):
     return labels, stats[1:].astype(np.int32)
 
 
+def _without_rim(ink, labels, pieces, *, width=0.015):
+    """``ink`` without the pixels of ``pieces`` (labels) near its edges.
+
+    Near: within ``width`` of the image's shorter side from an edge, where a
+    straightened sheet's rim lies.
+    """
+    band = max(1, round(width * min(ink.shape)))
+    near_edge = np.ones(ink.shape, bool)
+    near_edge[band:-band, band:-band] = False
+    return ink & ~(near_edge & np.isin(labels, pieces))
+
+
 def _mean_per_label(labels, values, count):
     """Mean of ``values`` over each label's pixels: (count + 1,) float, index = label.
 
@@ -545,6 +557,17 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     fill = stats[:, cv2.CC_STAT_AREA] / np.maximum(w * h, 1)
     spans_half = (w > 0.5 * cols) | (h > 0.5 * rows)
     border = at_edge & ((fill > 0.6) | (w > 0.9 * cols) | (h > 0.9 * rows))
+    # A straightened sheet's rim, where its outline was found a little
+    # outside the sheet, joins every line of lined paper (and the digits on
+    # them) into one thin piece spanning the sheet: take the rim off that
+    # piece and start again. (What is left of it no longer reaches the
+    # edge, so it is no such piece again.)
+    web = border & (w > 0.9 * cols) & (h > 0.9 * rows) & (fill < 0.1)
+    if sheet_edges and web.any():
+        return _segment(_without_rim(ink, labels, ids[web]), merge=merge, split=split,
+                        scorer=scorer, min_height=min_height, max_height=max_height,
+                        number_gap=number_gap, speck_area=speck_area, saturation=saturation,
+                        sheet_edges=True, digit_height=digit_height)
     grid = spans_half & ~border & (fill < 0.1)
     # Digits written on lined paper touch its lines, and a line with digits
     # hanging on it is one component (too large, or running out to the

@@ -78,3 +78,47 @@ def test_a_sheets_edge_taken_off_as_a_line_leaves_the_digits_their_height():
     (case,) = hard_cases(seed=49, names=["paper_on_dark_mat"])
     reading = read_page(case.image)
     assert reading.lines == case.truth["lines"]
+
+
+def _lined_sheet_with_a_rim():
+    """A straightened lined sheet whose rim runs along its right and bottom
+    edges, joining the lines; strokes ("1"s) stand on two of the lines."""
+    mask = np.zeros((400, 600), bool)
+    for top in range(40, 380, 60):
+        mask[top:top + 2, 20:] = True       # lines, from the margin to the right edge
+    mask[:, -3:] = True                      # the rim along the right edge
+    mask[-3:, :] = True                      # and along the bottom
+    ones = [(x, top) for top in (160, 220) for x in range(100, 400, 60)]
+    for x, top in ones:
+        mask[top - 40:top, x:x + 4] = True   # a "1" standing on the line
+    return mask, ones
+
+
+def test_a_straightened_sheets_rim_no_longer_joins_its_lines_and_digits():
+    # The rim made lines and digits one piece spanning the sheet, dropped
+    # as its border: nothing was read. On a straightened sheet the rim is
+    # taken off that piece, and the lines off the digits.
+    from ocrkit.segment import segment_digits
+
+    mask, ones = _lined_sheet_with_a_rim()
+    found = segment_digits(mask, sheet_edges=True)
+    # Each 1 found where it stands (its foot may keep the line under it).
+    feet = sorted((int(x), int(y + h)) for x, y, w, h in found.boxes)
+    assert [x for x, _ in feet] == [x for x, _ in sorted(ones)]
+    assert all(top <= foot <= top + 2 for (_, foot), (_, top) in zip(feet, sorted(ones)))
+    assert "ruled line" in [reason for _, reason in found.dropped]
+    # Not knowing the edges are a sheet's, the piece is the page's border.
+    assert len(segment_digits(mask).boxes) == 0
+
+
+def test_lined_paper_turned_30_degrees_is_read():
+    # At 30 degrees the straightened sheet keeps its rim, which joined the
+    # lines; nothing was read. (A 2 whose foot lies along a faint line can
+    # still lose it and read as a 7.)
+    conditions = PhotoConditions(rotation=30, ruled=1.5)
+    image, truth = render_photo(["3141 5926", "2718 2818"], conditions=conditions, seed=1)
+    reading = read_page(image)
+    assert len(reading.lines) == 2
+    found, expected = "".join(reading.lines), "".join(truth["lines"])
+    assert len(found) == len(expected)
+    assert sum(a == b for a, b in zip(found, expected)) >= len(expected) - 1
