@@ -514,8 +514,10 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
         coloured pen (:func:`ocrkit.words.printed_ink`).
     sheet_edges : bool
         The mask's edges are those of a straightened sheet
-        (:func:`ocrkit.paper.rectify`): one stroke standing along its left or
-        right edge is the sheet's rim, not a 1.
+        (:func:`ocrkit.paper.rectify`), where its rim may show: one stroke
+        standing along its left or right edge is the rim, not a 1, and a
+        thin piece spanning the sheet (lined paper's lines, joined by the
+        rim) loses its pixels near the edges.
 
     Returns
     -------
@@ -641,19 +643,19 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     keep = []
     for g, box in zip(groups, group_boxes):
         x, y, w, h = box
-        at_side = x == 0 or x + w == cols
-        at_edge = at_side or y == 0 or y + h == rows
+        on_side = x == 0 or x + w == cols
+        on_edge = on_side or y == 0 or y + h == rows
         if h < min_height * height:
             dropped.append((_plain(box), "too small for a digit"))
         elif h > max_height * height or w > 6 * height:
             dropped.append((_plain(box), "too large for a digit"))
-        elif at_edge and h < _CUT_SHORT * height:
+        elif on_edge and h < _CUT_SHORT * height:
             dropped.append((_plain(box), "cut by the image's edge"))
-        elif at_edge and w > 2.5 * h:
+        elif on_edge and w > 2.5 * h:
             # No digit is this much wider than tall: a strip of what lies
             # beyond the sheet (a desk's grain, a shadow) along its edge.
             dropped.append((_plain(box), "page border or shadow"))
-        elif sheet_edges and at_side and w <= 2.5 * stroke_width:
+        elif sheet_edges and on_side and w <= 2.5 * stroke_width:
             # One stroke standing along the left or right edge of a
             # straightened sheet: its rim, where a corner was found a pixel
             # or two out. (Elsewhere it may be a 1 in a tight crop.)
