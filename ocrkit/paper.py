@@ -16,7 +16,11 @@ on a small copy of the photo:
    find (a scan, or a close crop that is all paper);
 3. the sheet is the largest bright region, with its holes filled (the
    ink, a shadow inside the sheet); it must be mostly bright in the photo
-   itself and fill most of its convex hull (a sheet is solid and convex);
+   itself and fill most of its convex hull (a sheet is solid and convex).
+   A sheet covering less than 8 % of the photo (down to 2 %: a note
+   photographed from afar, or in a wide frame) must also be ringed by dark
+   surroundings a little way out, which the paper enclosed by a large
+   digit's strokes is not;
 4. if its outline is close to a quadrilateral, its four corners are returned,
    and :func:`rectify` maps the sheet onto an upright rectangle; otherwise
    the region itself is the mask of what may be read;
@@ -52,6 +56,9 @@ _EDGE_SHARE = 0.03
 # A sheet must cover this share of the image; one covering nearly all of it
 # leaves nothing worth masking.
 _MIN_SHARE, _MAX_SHARE = 0.08, 0.97
+# A smaller sheet (a note photographed from afar, a wide photo), down to this
+# share, must lie on something darker all round (:func:`_on_darker_ground`).
+_SMALL_SHARE = 0.02
 # A quadrilateral fits when it and the region differ by less than this share.
 _QUAD_FIT = 0.06
 # A sheet's edge rises by at least this share of the paper's contrast with
@@ -247,10 +254,9 @@ def find_sheet(grey):
     # a closed quadrilateral of sharp edges, is still there.
     found = _sheet_by_edges(smooth)
     if found is not None:
-        outlined = np.zeros(smooth.shape, np.uint8)
-        cv2.fillPoly(outlined, [np.round(found).astype(np.int32).reshape(-1, 1, 2)], 1)
-        if quad is None or _holds_more(outlined.view(bool), region):
-            quad, region = found, outlined
+        outlined = _quad_mask(smooth.shape, found)
+        if quad is None or _holds_more(outlined, region):
+            quad, region = found, outlined.view(np.uint8)
     if region is None:
         return None
     corners = None
@@ -327,7 +333,9 @@ def _sheet_by_brightness(small, smooth, size):
     # too): grow the smooth part back to the edge, within the bright pixels.
     region = cv2.dilate((labels == largest).astype(np.uint8), np.ones((size, size), np.uint8))
     region = _fill_holes(region.astype(bool) & bright)
-    if not _MIN_SHARE <= region.mean() <= _MAX_SHARE:
+    if not _SMALL_SHARE <= region.mean() <= _MAX_SHARE:
+        return None, None
+    if region.mean() < _MIN_SHARE and not _on_darker_ground(smooth, region):
         return None, None
     # The surroundings must really surround: dark pixels along the border.
     border = np.concatenate([region[0], region[-1], region[:, 0], region[:, -1]])
@@ -375,7 +383,7 @@ def _sheet_by_edges(smooth):
     for contour in outlines + _filled_outlines(edges) + _enclosed_unions(edges):
         hull = cv2.convexHull(contour)
         hull_area = cv2.contourArea(hull)
-        if not _MIN_SHARE * area <= hull_area <= _MAX_SHARE * area or hull_area <= best_area:
+        if not _SMALL_SHARE * area <= hull_area <= _MAX_SHARE * area or hull_area <= best_area:
             continue
         quad = _four_corners(hull)
         if quad is None:
@@ -383,9 +391,39 @@ def _sheet_by_edges(smooth):
         # Straight sides fitted to the hull's points (the corners of a
         # median-filtered sheet are rounded).
         quad = _fit_sides(hull.reshape(-1, 2), quad).astype(np.float64)
-        if _outlined(edges, quad) and _lighter_inside(smooth, quad):
-            best, best_area = quad, hull_area
+        if not (_outlined(edges, quad) and _lighter_inside(smooth, quad)):
+            continue
+        small = hull_area < _MIN_SHARE * area
+        if small and not _on_darker_ground(smooth, _quad_mask(smooth.shape, quad)):
+            continue
+        best, best_area = quad, hull_area
     return best
+
+
+def _quad_mask(shape, quad):
+    """A bool mask of ``shape`` holding the quadrilateral ``quad`` ((4, 2) float corners)."""
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(quad).astype(np.int32).reshape(-1, 1, 2)], 1)
+    return mask.view(bool)
+
+
+def _on_darker_ground(smooth, inside):
+    """Whether a ring around ``inside`` is as dark as a sheet's surroundings.
+
+    A small sheet (a note photographed from afar, or in a wide photo) lies
+    on a desk that goes on all round it. The paper enclosed by a large
+    digit's strokes (the inside of a 4 or a 0 in a close crop) is lighter
+    than its outline too, but just beyond the strokes lies paper again: the
+    ring is taken two to four of :func:`_lighter_inside`'s steps out, past
+    any stroke, and its median compared with the inside's.
+    """
+    step = max(2.0, min(smooth.shape) / 40)
+    mask = inside.view(np.uint8)
+    near, far = (cv2.dilate(mask, cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (2 * round(k * step) + 1,) * 2)).view(bool) for k in (2, 4))
+    ring = far & ~near
+    return bool(ring.any()) and (grey_median(smooth, ring)
+                                 <= _SURROUND_RATIO * grey_median(smooth, inside))
 
 
 def _filled_outlines(edges):
