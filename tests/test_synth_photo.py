@@ -274,6 +274,24 @@ def test_ruled_paper_has_pale_blue_lines_the_digits_stand_on(spacing):
         PhotoConditions(ruled=0.1)
 
 
+def test_squared_paper_has_pale_lines_down_the_sheet_too():
+    spacing = 1.5
+    ruled = plain(close_crop=None, sheet_fill=0.9, ruled=spacing)
+    squared = plain(close_crop=None, sheet_fill=0.9, ruled=spacing, squared=True)
+    lined_image = render_photo(LINE, conditions=ruled, seed=2)[0]
+    image, _, scene = render_photo(LINE, conditions=squared, seed=2, return_scene=True)
+    paper = away_from_ink(scene)
+    darker = (grey(lined_image) - grey(image)) * paper
+    columns = darker.sum(axis=0) / np.maximum(paper.sum(axis=0), 1)
+    printed = np.flatnonzero(columns > 0.5 * columns.max())
+    starts = printed[np.flatnonzero(np.diff(np.concatenate([[-9], printed])) > 2)]
+    # Upright lines as far apart as the level ones: squares.
+    assert len(starts) >= 4
+    np.testing.assert_allclose(np.diff(starts), spacing * scene["digit_height"], rtol=0.15)
+    with pytest.raises(OptionError, match="squared needs ruled"):
+        PhotoConditions(squared=True)
+
+
 def test_no_surroundings_means_paper_everywhere():
     conditions = plain(close_crop=None, sheet_fill=0.5)
     _, _, scene = render_photo(LINE, conditions=conditions, seed=1, return_scene=True)

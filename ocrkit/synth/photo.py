@@ -108,6 +108,10 @@ class PhotoConditions:
         digit heights apart, one along the first line of writing's baseline,
         so that the digits stand on them (1.1-1.5 is a school exercise
         book); ``None`` for plain paper.
+    squared : bool
+        With ``ruled``: the lines are printed down the sheet too, as far
+        apart, one through the first line's left end: squared paper (a
+        mathematics exercise book's 5 mm squares are about 1 digit height).
 
     Raises
     ------
@@ -133,6 +137,7 @@ class PhotoConditions:
     shadow: float = 0.0
     surroundings: str = "wood"
     ruled: float | None = None
+    squared: bool = False
 
     def __post_init__(self):
         if len(self.size) != 2 or not all(
@@ -160,6 +165,8 @@ class PhotoConditions:
             value = getattr(self, name)
             if value is not None and not lo <= value <= hi:
                 raise OptionError(f"{name} must be None or {lo}-{hi}, got {value}")
+        if self.squared and self.ruled is None:
+            raise OptionError("squared needs ruled (the squares' side, in digit heights)")
         if self.jpeg_quality is not None and not 1 <= self.jpeg_quality <= 100:
             raise OptionError(f"jpeg_quality must be None or 1-100, got {self.jpeg_quality}")
         if len(self.paper_colour) != 3 or min(self.paper_colour) <= 0:
@@ -319,22 +326,29 @@ def _ink_absorption(colour, pen, ink, digit_px, rng):
     return absorb.astype(np.float32), ink * evenness
 
 
-def _ruling(layout, matrix, page_px, digit_px, spacing, size):
+def _ruling(layout, matrix, page_px, digit_px, spacing, size, *, squared=False):
     """Coverage of a lined sheet's printed lines in the picture: (H, W) float32 in [0, 1].
 
     Level lines ``spacing`` digit heights (``digit_px``, in sheet pixels)
     apart, one along the first line of writing's baseline, 0.3 mm wide,
-    antialiased as the sheet's edge is.
+    antialiased as the sheet's edge is; with ``squared``, upright lines as
+    far apart too, one through the first line's left end.
     """
     px_per_mm = page_px[0] / layout.size_mm[0]
     u, v = framing.plane_points(matrix, size)
     step = spacing * digit_px
-    first = layout.lines[0].y_mm * px_per_mm
-    distance = np.abs((v - first + step / 2) % step - step / 2)
     half = 0.15 * px_per_mm
     pixel = framing.local_scale(matrix, (page_px[0] / 2, page_px[1] / 2))
+
+    def lines(along, first):
+        distance = np.abs((along - first + step / 2) % step - step / 2)
+        return np.clip((half - distance) * pixel + 0.5, 0, 1)
+
+    coverage = lines(v, layout.lines[0].y_mm * px_per_mm)
+    if squared:
+        coverage = np.maximum(coverage, lines(u, layout.lines[0].x_mm * px_per_mm))
     on_sheet = (u >= 0) & (u <= page_px[0]) & (v >= 0) & (v <= page_px[1])
-    return (np.clip((half - distance) * pixel + 0.5, 0, 1) * on_sheet).astype(np.float32)
+    return (coverage * on_sheet).astype(np.float32)
 
 
 # How much of the light a ruled line takes, per channel: a pale blue print.
@@ -467,7 +481,8 @@ def render_photo(text_or_layout, *, conditions=None, writer="a", seed=0, name="p
     ruling = None
     if conditions.ruled is not None:
         sheet_digit_px = heights[0]
-        ruling = _ruling(layout, matrix, page_px, sheet_digit_px, conditions.ruled, size)
+        ruling = _ruling(layout, matrix, page_px, sheet_digit_px, conditions.ruled, size,
+                         squared=conditions.squared)
     light = _scene(ink, mask, surface, writer, digit_px, conditions, streams, ruling)
     light = camera.blur(light, conditions.blur * digit_px)
     light = camera.sensor_noise(
