@@ -1,4 +1,4 @@
-"""Ruled lines: the long straight strokes of lined paper, found in the ink they touch.
+"""Ruled lines: the long straight strokes of lined and squared paper, found in the ink they touch.
 
 Digits written on lined paper sit on its lines or cross them, and a line
 with the digits hanging on it is one connected component, far too large for
@@ -20,12 +20,22 @@ that segmentation can take it off and find the digits again:
 
 A digit the line crosses loses the few pixels it covers, and its halves are
 joined again by the merging of broken digits.
+
+On squared paper, the lines both ways and every digit written across them
+are one piece spanning the page. :func:`grid_line_pixels` tells squared
+paper from a table by its lines (at least four each way, as far apart
+both ways), takes each of them with :func:`ruled_line_pixels`, and gives a
+stroke back the pixels where it crosses a line slantwise. A stroke that
+lies along a line, as thick as the line, goes with it: a 7's stem standing
+on an upright line of the squares can read as a 1.
 """
 
 import cv2
 import numpy as np
 
-__all__ = ["ruled_line_pixels"]
+from .preprocess import estimate_stroke_width
+
+__all__ = ["grid_line_pixels", "ruled_line_pixels"]
 
 # Directions a ruled line is looked for in: every degree up to 40 either way.
 _SLOPES = np.tan(np.radians(np.arange(-40, 41)))
@@ -143,3 +153,217 @@ def _fit(x, y):
         return 0.0, sum_y / n
     slope = (n * sum_xy - sum_x * sum_y) / spread
     return slope, (sum_y - slope * sum_x) / n
+
+
+def grid_line_pixels(mask, *, stroke_width=None, share=0.5, squares=0.2):
+    """The pixels of squared paper's lines, both ways, in one piece with the digits.
+
+    Squared paper's lines, and the digits written across them, make one
+    piece woven across the page. Its lines are the rows, then the columns,
+    that hold at least ``share`` of the piece's extent more than the median
+    row or column does (the other way's lines cross them all). It is
+    squared paper when each way has at least four lines, at pitches that
+    agree within ``squares`` (a table's cells are wider than tall, and it
+    holds few lines); anything else gives no lines. Each line's pixels are
+    then taken by :func:`ruled_line_pixels` in a band a square wide around
+    it, and what that leaves with a digit stays ink: a stroke crossing the
+    line or lying along it (thicker than the line there).
+
+    On a photo held at a slant, the rows and columns cross the lines: when
+    no row or column runs along a line for four fifths of the piece (as an
+    upright table's or lined paper's do), the piece is turned by the
+    direction along which most of its pixels line up (within 40 degrees of
+    its rows), its lines are found upright, and they are turned back.
+
+    Parameters
+    ----------
+    mask : (M, N) bool ndarray
+        One connected component: a grid with the digits touching it.
+    stroke_width : float, optional
+        As :func:`ruled_line_pixels`; measured on the piece by default.
+    share : float
+        Shortest line, as a share of the piece's width (rows) or height
+        (columns).
+    squares : float
+        How far the two ways' pitches may differ, relative to the larger.
+
+    Returns
+    -------
+    lines : (M, N) bool ndarray
+        All False when the piece is no squared paper.
+    pitch : float
+        The side of a square in pixels; 0.0 when the piece is no squared paper.
+
+    Examples
+    --------
+    >>> paper = np.zeros((90, 90), bool)
+    >>> paper[::15, :] = paper[:, ::15] = True     # squared paper, 15 px squares
+    >>> paper[20:40, 37:39] = True                 # a "1" across a line
+    >>> lines, pitch = grid_line_pixels(paper, stroke_width=1)
+    >>> bool(lines[::15, :].sum() > 400), bool(lines[20:40, 37:39].any()), pitch
+    (True, False, 15.0)
+    >>> table = np.zeros((90, 90), bool)
+    >>> table[::15, :] = True; table[:, ::45] = True   # wide cells: a table
+    >>> grid_line_pixels(table, stroke_width=1)[1]
+    0.0
+    """
+    mask = np.asarray(mask, bool)
+    rows, cols = mask.shape
+    lines, pitch, upright = _upright_grid_lines(mask, stroke_width, (cols, rows), share, squares)
+    if pitch > 0 or upright:
+        return lines, pitch
+    angle = _line_direction(mask)  # turning by it counter-clockwise sets them upright
+    if abs(angle) < 0.5:
+        return lines, 0.0
+    # Turned upright on a canvas that holds all of it, then back.
+    side = int(np.ceil(np.hypot(rows, cols))) + 2
+    turn = cv2.getRotationMatrix2D((cols / 2, rows / 2), angle, 1.0)
+    turn[:, 2] += (side - cols) / 2, (side - rows) / 2
+    turned = cv2.warpAffine(mask.view(np.uint8), turn, (side, side),
+                            flags=cv2.INTER_NEAREST).view(bool)
+    upright_lines, pitch, _ = _upright_grid_lines(turned, stroke_width, (cols, rows), share,
+                                                  squares)
+    if pitch <= 0:
+        return lines, 0.0
+    back = cv2.warpAffine(upright_lines.view(np.uint8), turn, (cols, rows),
+                          flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP).view(bool)
+    # Turning there and back misses a pixel here and there along the lines.
+    back = cv2.dilate(back.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool) & mask
+    kept = mask & ~back
+    reach = int(np.ceil((stroke_width or estimate_stroke_width(mask)) / 2 + 1.5))
+    back &= ~(_on_both_sides(kept, 2 * reach, axis=0) | _on_both_sides(kept, 2 * reach, axis=1))
+    return back, pitch
+
+
+def _line_direction(mask):
+    """Degrees by which ``mask``'s straightest lines fall from its rows (down to the right).
+
+    The direction, within 40 degrees of the rows, along which most pixels
+    line up: a whole degree at a time, then a tenth; nearest the rows first,
+    so that a tie keeps the straighter course.
+    """
+    y, x = np.nonzero(mask)
+    if y.size < 2:
+        return 0.0
+    every = max(1, y.size // _SEARCH_PIXELS)
+    y, x = y[::every], x[::every]
+
+    def sharpest(degrees):
+        best, chosen = -1, 0.0
+        for angle in degrees:
+            level = np.round(y - np.tan(np.radians(angle)) * x).astype(np.int64)
+            peak = np.bincount(level - level.min()).max()
+            if peak > best:
+                best, chosen = peak, angle
+        return chosen
+
+    whole = np.arange(-40, 41)
+    angle = sharpest(whole[np.argsort(np.abs(whole), kind="stable")])
+    tenths = np.round(np.arange(-1.0, 1.01, 0.1), 1)
+    return float(sharpest(angle + tenths[np.argsort(np.abs(tenths), kind="stable")]))
+
+
+def _upright_grid_lines(mask, stroke_width, extents, share, squares):
+    """:func:`grid_line_pixels` along the rows and columns only: ``(lines, pitch, upright)``.
+
+    ``extents``: the piece's width and height before any turning, which the
+    shortest line is ``share`` of. ``upright``: a line runs along one row
+    or column for most of the extent (a table, or lined paper, standing
+    upright: no turning will make it squared).
+    """
+    lines = np.zeros(mask.shape, bool)
+    along_rows, along_cols = np.count_nonzero(mask, axis=1), np.count_nonzero(mask, axis=0)
+    upright = (along_rows.max(initial=0) >= 0.8 * extents[0]
+             or along_cols.max(initial=0) >= 0.8 * extents[1])
+    lengths = (share * extents[0], share * extents[1])
+    across = _lines_along(along_rows, lengths[0])
+    down = _lines_along(along_cols, lengths[1])
+    pitches = [float(np.median(np.diff(levels))) if len(levels) >= 4 else 0.0
+               for levels in (across, down)]
+    if min(pitches) <= 0 or abs(pitches[0] - pitches[1]) > squares * max(pitches):
+        return lines, 0.0, upright
+    if stroke_width is None:
+        stroke_width = estimate_stroke_width(mask)
+    reach = int(np.ceil(stroke_width / 2 + 1.5))
+    near = np.zeros(mask.shape, bool)
+    for piece, levels, pitch, length in ((mask, across, pitches[0], lengths[0]),
+                                         (mask.T, down, pitches[1], lengths[1])):
+        found = np.zeros(piece.shape, bool)
+        courses = np.zeros(piece.shape, np.uint8)
+        end = piece.shape[1] - 1
+        for level in levels:
+            # The line and the strokes that touch it: half a square either side.
+            top = max(0, int(np.floor(level - pitch / 2)))
+            bottom = min(piece.shape[0], int(np.ceil(level + pitch / 2)) + 1)
+            band = piece[top:bottom] & ~found[top:bottom]
+            line = ruled_line_pixels(band, min_length=length, stroke_width=stroke_width)
+            found[top:bottom] |= line
+            # Its whole course, as wide as the pixels taken for it: where the
+            # printed line broke up, its pieces lie on it too.
+            if line.any():
+                y, x = np.nonzero(line)
+                slope, offset = _fit(x, y)
+                ends = (round(top + offset), round(top + offset + slope * end))
+            else:  # too little of it in view to take (a corner): its course still
+                ends = (round(level), round(level))
+            cv2.line(courses, (0, ends[0]), (end, ends[1]), 1, thickness=2 * reach + 1)
+        # Squares go on to the edge: lines cut short there by the edge of a
+        # photo held at a slant lie a pitch on from the last ones found.
+        for level in (*np.arange(levels[0] - pitch, -reach, -pitch),
+                      *np.arange(levels[-1] + pitch, piece.shape[0] + reach, pitch)):
+            cv2.line(courses, (0, round(level)), (end, round(level)), 1, thickness=2 * reach + 1)
+        lines |= found if piece is mask else found.T
+        near |= (courses if piece is mask else courses.T).view(bool)
+    if not lines.any():
+        return lines, 0.0, upright
+    # Where the two ways cross, or a line runs a pixel thicker for a while,
+    # each way left a spot as a stroke's, and where the printed line broke
+    # up, its pieces were too short to be taken: what is left wholly on the
+    # lines' courses goes with them; a digit crossing a line reaches
+    # beyond it.
+    count, labels = cv2.connectedComponents((mask & ~lines).view(np.uint8), connectivity=8)
+    if count > 1:
+        away = np.bincount(labels[~near & mask], minlength=count)
+        spot = away == 0
+        spot[0] = False
+        lines |= spot[labels]
+    # A stroke that crosses a line slantwise is hardly thicker there than
+    # the line, and went with it: where ink stands on both sides of a line
+    # pixel, across the line and within its width, the stroke goes on
+    # through it.
+    kept = mask & ~lines
+    lines &= ~(_on_both_sides(kept, 2 * reach, axis=0) | _on_both_sides(kept, 2 * reach, axis=1))
+    return lines, float(np.mean(pitches)), upright
+
+
+def _lines_along(counts, min_length):
+    """Lines in a profile of ink per row: their rows, at the middle of each line's pixels.
+
+    A row belongs to a line when it and its two neighbours hold at least
+    ``min_length`` pixels more than the median row's three.
+    """
+    counts = np.asarray(counts, np.int64)
+    if counts.size < 3:
+        return np.zeros(0)
+    near = np.convolve(counts, np.ones(3, np.int64), mode="same")
+    strong = near - np.median(near) >= min_length
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], strong.astype(np.int8), [0]])))
+    levels = []
+    for start, stop in zip(edges[0::2], edges[1::2]):
+        rows = np.arange(start, stop)
+        levels.append(float(np.dot(rows, counts[rows]) / max(counts[rows].sum(), 1)))
+    return np.array(levels)
+
+
+def _on_both_sides(ink, reach, axis):
+    """Where ``ink`` lies within ``reach`` pixels on both sides along ``axis``."""
+    before = np.zeros(ink.shape, bool)
+    after = np.zeros(ink.shape, bool)
+    size = ink.shape[axis]
+    for step in range(1, min(reach, size - 1) + 1):
+        head = [slice(None)] * 2
+        tail = [slice(None)] * 2
+        head[axis], tail[axis] = slice(step, None), slice(None, -step)
+        before[tuple(head)] |= ink[tuple(tail)]
+        after[tuple(tail)] |= ink[tuple(head)]
+    return before & after

@@ -8,7 +8,7 @@ number of pixels:
    page), specks (smaller than a few squared stroke widths), ruled lines
    (much longer than a digit is tall, and thin); a ruled line that digits
    stand on or cross is taken off them (:mod:`ocrkit.ruled`) and the
-   page is segmented again;
+   page is segmented again, as are squared paper's lines both ways;
 3. estimate the typical digit height (a robust median);
 4. merge the parts of one digit: pieces that sit over one another (the
    detached top bar of a 5, a broken 4 or 7) and fit together in one digit's
@@ -37,7 +37,7 @@ import numpy as np
 from .errors import OptionError
 from .preprocess import estimate_stroke_width
 from .reading import ordered_with_direction, reading_order
-from .ruled import ruled_line_pixels
+from .ruled import grid_line_pixels, ruled_line_pixels
 from .words import printed_ink, word_members
 
 __all__ = ["Segmentation", "connected_components", "segment_digits", "reading_order",
@@ -256,6 +256,22 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
         if np.count_nonzero(line) >= area[k] / 2 or (line.any() and h[k] <= 2.5 * height):
             lines.append((int(x[k]), int(y[k]), line))
     return lines, height, stroke_width
+
+
+def _grid_lines(labels, stats, pieces):
+    """Squared paper's lines in the woven pieces ``pieces`` (labels), as a page-sized mask.
+
+    Returns ``(removed, pitch)``: the lines' pixels, and the largest side of
+    a square among the pieces (0.0 if none was squared paper).
+    """
+    removed = np.zeros(labels.shape, bool)
+    pitch = 0.0
+    for piece in pieces:
+        x, y, w, h = stats[piece - 1, :4]
+        lines, side = grid_line_pixels(labels[y:y + h, x:x + w] == piece)
+        removed[y:y + h, x:x + w] |= lines
+        pitch = max(pitch, side)
+    return removed, pitch
 
 
 def _line_box(x0, y0, line):
@@ -529,7 +545,7 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
 
 
 def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, speck_area,
-             saturation, sheet_edges, digit_height=None):
+             saturation, sheet_edges, digit_height=None, unwoven=False):
     """:func:`segment_digits`, with the digits' least height given once lines were taken off.
 
     Taking a ruled line off the digits it crosses leaves their upper and
@@ -571,6 +587,25 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
                         number_gap=number_gap, speck_area=speck_area, saturation=saturation,
                         sheet_edges=True, digit_height=digit_height)
     grid = spans_half & ~border & (fill < 0.1)
+    # Squared paper: its lines, and the digits written across them, are one
+    # piece woven across most of the page both ways. Take its straight
+    # lines off and start again. (A solid border or shadow is no weave.)
+    woven = (w > 0.5 * cols) & (h > 0.5 * rows) & (fill < 0.4)
+    if woven.any() and not unwoven:
+        removed, pitch = _grid_lines(labels, stats, ids[woven])
+        if removed.any():
+            # The lines cut the digits they cross into pieces a square tall
+            # at most: measured then, the digits' height would be a piece's,
+            # and the pieces would not be joined again. Digits on squared
+            # paper stand at least a square tall.
+            found = _segment(ink & ~removed, merge=merge, split=split, scorer=scorer,
+                             min_height=min_height, max_height=max_height,
+                             number_gap=number_gap, speck_area=speck_area,
+                             saturation=saturation, sheet_edges=sheet_edges,
+                             digit_height=max(digit_height or 0, pitch) or None,
+                             unwoven=True)
+            found.dropped[:0] = [(_line_box(0, 0, removed), "ruled line")]
+            return found
     # Digits written on lined paper touch its lines, and a line with digits
     # hanging on it is one component (too large, or running out to the
     # image's edge): take the lines off and start again.
@@ -583,7 +618,7 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
         found = _segment(stripped, merge=merge, split=split, scorer=scorer,
                          min_height=min_height, max_height=max_height, number_gap=number_gap,
                          speck_area=speck_area, saturation=saturation, sheet_edges=sheet_edges,
-                         digit_height=height)
+                         digit_height=height, unwoven=unwoven)
         found.dropped[:0] = [(_line_box(x0, y0, line), "ruled line") for x0, y0, line in lines]
         return found
     dropped += [(_plain(b), "page border or shadow") for b in boxes[border]]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ocrkit.pipeline import read_page
-from ocrkit.ruled import ruled_line_pixels
+from ocrkit.ruled import grid_line_pixels, ruled_line_pixels
 from ocrkit.synth import PhotoConditions, hard_cases, render_photo
 
 
@@ -122,3 +122,55 @@ def test_lined_paper_turned_30_degrees_is_read():
     found, expected = "".join(reading.lines), "".join(truth["lines"])
     assert len(found) == len(expected)
     assert sum(a == b for a, b in zip(found, expected)) >= len(expected) - 1
+
+
+def _squared_paper(angle=0.0, side=24, size=(300, 400)):
+    """Squared paper's 2 px lines ``side`` px apart, turned by ``angle`` degrees,
+    with four 4 px strokes written across them; returns the mask, the lines
+    and the strokes."""
+    rows, cols = size
+    big = 2 * max(size)
+    grid = np.zeros((big, big), np.uint8)
+    grid[::side, :] = grid[1::side, :] = 1
+    grid[:, ::side] = grid[:, 1::side] = 1
+    turn = cv2.getRotationMatrix2D((big / 2, big / 2), angle, 1.0)
+    turn[:, 2] -= (big - cols) / 2, (big - rows) / 2
+    lines = cv2.warpAffine(grid, turn, (cols, rows), flags=cv2.INTER_NEAREST).astype(bool)
+    strokes = np.zeros(size, np.uint8)
+    for x in (100, 170, 240, 310):
+        cv2.line(strokes, (x, 110), (x + 12, 110 + 2 * side), 1, 4)   # a "1" over a line
+    return lines | strokes.astype(bool), lines, strokes.astype(bool)
+
+
+@pytest.mark.parametrize("angle", [0, 4, -7])
+def test_squared_papers_lines_are_taken_and_the_strokes_across_them_left(angle):
+    mask, lines, strokes = _squared_paper(angle)
+    found, pitch = grid_line_pixels(mask, stroke_width=3)
+    assert pitch == pytest.approx(24, abs=1)
+    assert (found & lines & ~strokes).sum() >= 0.9 * (lines & ~strokes).sum()
+    # The strokes keep their pixels where they cross the lines too.
+    assert (found & strokes).sum() <= 0.05 * strokes.sum()
+
+
+def test_a_tables_lines_are_no_squares():
+    # Rows 24 px apart, columns 120: a table's cells, not squared paper.
+    mask = np.zeros((300, 400), bool)
+    mask[::24, :] = mask[:, ::120] = True
+    found, pitch = grid_line_pixels(mask, stroke_width=2)
+    assert pitch == 0 and not found.any()
+
+
+@pytest.mark.parametrize(("conditions", "seed"), [
+    (dict(sheet_fill=0.8, rotation=10, ruled=1.5), 0),                     # a sheet on a desk
+    (dict(surroundings="none", sheet_fill=1.2, rotation=-3, ruled=1.2), 1),  # filling the photo
+    (dict(surroundings="none", sheet_fill=1.2, rotation=5, ruled=1.2), 2),   # at a slant
+])
+def test_digits_on_squared_paper_are_read(conditions, seed):
+    # Squared paper's lines, and every digit written across them, were one
+    # piece spanning the page, dropped whole as its border: nothing was read.
+    photo, truth = render_photo(["3141 5926", "2718 28"], seed=seed,
+                                conditions=PhotoConditions(size=(1024, 768), squared=True,
+                                                           **conditions))
+    reading = read_page(photo)
+    assert reading.lines == truth["lines"]
+    assert any(reason == "ruled line" for _, reason in reading.dropped)
