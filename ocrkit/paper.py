@@ -378,12 +378,17 @@ def _sheet_by_edges(smooth):
     edges = cv2.Canny(smooth, 0.4 * high, high, L2gradient=True)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     area = smooth.size
-    best, best_area = None, 0.0
     outlines = list(cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0])
-    for contour in outlines + _filled_outlines(edges) + _enclosed_unions(edges):
-        hull = cv2.convexHull(contour)
-        hull_area = cv2.contourArea(hull)
-        if not _SMALL_SHARE * area <= hull_area <= _MAX_SHARE * area or hull_area <= best_area:
+    hulls = [cv2.convexHull(contour)
+             for contour in outlines + _filled_outlines(edges) + _enclosed_unions(edges)]
+    hull_areas = [cv2.contourArea(hull) for hull in hulls]
+    # Each side's edge pixels, within a pixel: looked up for every candidate.
+    near_edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    # The largest candidate that passes wins: tried largest first (the
+    # first of equals as found), the rest need no trying.
+    for k in np.argsort(-np.array(hull_areas), kind="stable"):
+        hull, hull_area = hulls[k], hull_areas[k]
+        if not _SMALL_SHARE * area <= hull_area <= _MAX_SHARE * area:
             continue
         quad = _four_corners(hull)
         if quad is None:
@@ -391,13 +396,13 @@ def _sheet_by_edges(smooth):
         # Straight sides fitted to the hull's points (the corners of a
         # median-filtered sheet are rounded).
         quad = _fit_sides(hull.reshape(-1, 2), quad).astype(np.float64)
-        if not (_outlined(edges, quad) and _lighter_inside(smooth, quad)):
+        if not (_outlined(near_edges, quad) and _lighter_inside(smooth, quad)):
             continue
         small = hull_area < _MIN_SHARE * area
         if small and not _on_darker_ground(smooth, _quad_mask(smooth.shape, quad)):
             continue
-        best, best_area = quad, hull_area
-    return best
+        return quad
+    return None
 
 
 def _quad_mask(shape, quad):
@@ -516,9 +521,13 @@ def _four_corners(hull):
     return None
 
 
-def _outlined(edges, quad, share=0.7):
-    """Whether edge pixels run along most of each side of ``quad`` (within two pixels)."""
-    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+def _outlined(near_edges, quad, share=0.7):
+    """Whether edge pixels run along most of each side of ``quad`` (within two pixels).
+
+    ``near_edges``: the edge lines (themselves a pixel wide either side)
+    grown by one more pixel.
+    """
+    edges = near_edges
     for k in range(4):
         a, b = quad[k], quad[(k + 1) % 4]
         t = np.linspace(0.1, 0.9, 40)[:, None]
