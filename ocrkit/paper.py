@@ -333,9 +333,10 @@ def _sheet_by_brightness(small, smooth, size):
     # too): grow the smooth part back to the edge, within the bright pixels.
     region = cv2.dilate((labels == largest).astype(np.uint8), np.ones((size, size), np.uint8))
     region = _fill_holes(region.astype(bool) & bright)
-    if not _SMALL_SHARE <= region.mean() <= _MAX_SHARE:
+    share = region.mean()
+    if not _SMALL_SHARE <= share <= _MAX_SHARE:
         return None, None
-    if region.mean() < _MIN_SHARE and not _on_darker_ground(smooth, region):
+    if share < _MIN_SHARE and not _on_darker_ground(smooth, region):
         return None, None
     # The surroundings must really surround: dark pixels along the border.
     border = np.concatenate([region[0], region[-1], region[:, 0], region[:, -1]])

@@ -215,6 +215,8 @@ def grid_line_pixels(mask, *, stroke_width=None, share=0.5, squares=0.2):
     angle = _line_direction(mask)  # turning by it counter-clockwise sets them upright
     if abs(angle) < 0.5:
         return lines, 0.0
+    if stroke_width is None:
+        stroke_width = estimate_stroke_width(mask)
     # Turned upright on a canvas that holds all of it, then back.
     side = int(np.ceil(np.hypot(rows, cols))) + 2
     turn = cv2.getRotationMatrix2D((cols / 2, rows / 2), angle, 1.0)
@@ -230,7 +232,7 @@ def grid_line_pixels(mask, *, stroke_width=None, share=0.5, squares=0.2):
     # Turning there and back misses a pixel here and there along the lines.
     back = cv2.dilate(back.view(np.uint8), np.ones((3, 3), np.uint8)).view(bool) & mask
     kept = mask & ~back
-    reach = int(np.ceil((stroke_width or estimate_stroke_width(mask)) / 2 + 1.5))
+    reach = int(np.ceil(stroke_width / 2 + 1.5))
     back &= ~(_on_both_sides(kept, 2 * reach, axis=0) | _on_both_sides(kept, 2 * reach, axis=1))
     return back, pitch
 

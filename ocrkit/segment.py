@@ -552,7 +552,8 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     lower halves apart for a moment: measured then, the digits' height
     would be half of it, and the halves would not be joined again. The
     height measured before is a floor, not a replacement: what it was
-    measured on may hold more small pieces than digits.
+    measured on may hold more small pieces than digits. ``unwoven``: squared
+    paper's lines were taken off already.
     """
     ink = np.asarray(ink)
     if ink.ndim != 2:
