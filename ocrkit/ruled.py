@@ -85,14 +85,8 @@ def ruled_line_pixels(mask, *, min_length, stroke_width):
     # slant, then a least-squares line through the pixels near it.
     # (Every k-th pixel is enough to tell the direction, on a long line.)
     every = max(1, y.size // _SEARCH_PIXELS)
-    y_some, x_some = y[::every], x[::every]
-    best = -1
-    for slope in _SLOPES:
-        level = np.round(y_some - slope * x_some).astype(np.int64)
-        counts = np.bincount(level - level.min())
-        if counts.max() > best:
-            best, direction = counts.max(), slope
-            peak = int(np.argmax(counts)) + level.min()
+    chosen, peak = _sharpest(y[::every], x[::every], _SLOPES)
+    direction = _SLOPES[chosen]
     level = np.round(y - direction * x).astype(np.int64)
     near = np.abs(level - peak) <= band + 1
     if np.ptp(x[near]) < min_length:
@@ -136,6 +130,22 @@ def ruled_line_pixels(mask, *, min_length, stroke_width):
         stub[0] = False
         line |= stub[labels] & along
     return line
+
+
+def _sharpest(y, x, slopes):
+    """Along which of ``slopes`` most points line up: ``(index, level)``.
+
+    The points' levels ``round(y - slope * x)`` are counted for each slope;
+    the first slope with the largest count wins, and ``level`` is that
+    count's level (the line ``y = level + slope * x``).
+    """
+    best, chosen, peak = -1, 0, 0
+    for k, slope in enumerate(slopes):
+        level = np.round(y - slope * x).astype(np.int64)
+        counts = np.bincount(level - level.min())
+        if counts.max() > best:
+            best, chosen, peak = counts.max(), k, int(np.argmax(counts)) + level.min()
+    return chosen, peak
 
 
 def _fit(x, y):
@@ -251,13 +261,7 @@ def _line_direction(mask):
     y, x = y[::every], x[::every]
 
     def sharpest(degrees):
-        best, chosen = -1, 0.0
-        for angle in degrees:
-            level = np.round(y - np.tan(np.radians(angle)) * x).astype(np.int64)
-            peak = np.bincount(level - level.min()).max()
-            if peak > best:
-                best, chosen = peak, angle
-        return chosen
+        return degrees[_sharpest(y, x, [np.tan(np.radians(angle)) for angle in degrees])[0]]
 
     whole = np.arange(-40, 41)
     angle = sharpest(whole[np.argsort(np.abs(whole), kind="stable")])
