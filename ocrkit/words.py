@@ -87,14 +87,38 @@ def _stacked(boxes):
     return stacked
 
 
-def _pieces(boxes, height):
-    """(N,) bool: strokes above or below another stroke within its columns.
+def _pieces(boxes, members, height):
+    """(len(members),) bool: which ``members`` are pieces of a broken character.
 
-    Strokes: both longer than :data:`_DOT` of ``height``, so that an i's
-    dot makes neither it nor its i a piece.
+    A piece lies over or under another box, within its columns and close to
+    it: two strokes (both longer than :data:`_DOT` of ``height``) at most a
+    dot's size apart, as a 5's flag over its body or a 4 in two strokes; or
+    a dot and a stroke nearly touching (closer than half the dot's height),
+    as the top of a 1 broken off it, where an i's dot stands clear of its
+    stem. The other box may lie outside the run: a broken digit's pieces
+    sit at different heights, and only one of them may be close enough to
+    its neighbours to join their run.
     """
-    stroke = np.maximum(boxes[:, 2], boxes[:, 3]) > _DOT * height
-    return (_stacked(boxes) & stroke[:, None] & stroke[None, :]).any(axis=1)
+    x, y, w, h = boxes.T
+    stroke = np.maximum(w, h) > _DOT * height
+    m = np.asarray(members)
+    # Each member (rows) against every box (columns): mostly above or below
+    # it, and within its columns. Two strokes as :func:`_stacked`: half of
+    # the member's width within the box's (a 5's flag over its body; an
+    # accent over a letter covers too little of it); a dot and a stroke
+    # either way (the stem under a 1's broken top is a piece too).
+    columns = np.minimum((x + w)[m, None], (x + w)[None, :]) - np.maximum(x[m, None], x[None, :])
+    rows = np.minimum((y + h)[m, None], (y + h)[None, :]) - np.maximum(y[m, None], y[None, :])
+    above_or_below = rows < 0.5 * np.minimum(h[m, None], h[None, :])
+    above_or_below[np.arange(len(m)), m] = False
+    gap = -rows  # rows between them (negative where they overlap)
+    strokes = (stroke[m, None] & stroke[None, :] & (columns >= 0.5 * w[m, None])
+               & (gap <= _DOT * height))
+    dot_height = np.where(stroke[m, None], h[None, :], h[m, None])
+    broken_dot = ((stroke[m, None] != stroke[None, :])
+                  & (columns >= 0.5 * np.minimum(w[m, None], w[None, :]))
+                  & (gap < 0.5 * dot_height))
+    return (above_or_below & (strokes | broken_dot)).any(axis=1)
 
 
 def _stray_dots(boxes, height):
@@ -144,10 +168,9 @@ def word_members(boxes):
         short = heights < _SHORT * heights.max()
         if short.sum() < 2 or short.mean() < 1 / 3:
             continue  # a number, whatever its short ones turn out to be
-        # A stroke lying over or under another, more than a dot, is a piece
-        # of a broken character (a 5's flag, a 4 in two strokes), not a
-        # short letter beside it.
-        short &= ~_pieces(boxes[run], heights.max())
+        # A piece of a broken character (a 5's flag, a 4 in two strokes, a
+        # 1's broken top) is not a short letter beside it.
+        short &= ~_pieces(boxes, run, heights.max())
         # Nor is a speck beside them a short letter.
         short &= ~_stray_dots(boxes[run], heights.max())
         if short.sum() >= 2 and short.mean() >= 1 / 3:

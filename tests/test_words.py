@@ -1,6 +1,7 @@
 """Telling words from numbers, and a form's print from its handwriting."""
 
 import numpy as np
+import pytest
 
 from ocrkit.words import printed_ink, word_members
 
@@ -65,3 +66,31 @@ def test_a_speck_of_grain_beside_a_number_is_no_short_letter():
     assert not word_members([four, speck, six]).any()
     # A full stop stands on the line, as the letters do: "No." stays a word.
     assert word_members([(0, 0, 20, 30), (24, 10, 16, 20), (44, 26, 4, 4)]).all()
+
+
+def test_a_digit_broken_at_two_heights_is_no_short_letter():
+    # "5521" on grainy paper: the second 5's flag lies apart, higher than
+    # its body, which alone is close enough to the first 5 to join its row;
+    # the body is a piece of the 5 all the same (boxes of a photo on fabric).
+    five, flag, body = (227, 136, 14, 27), (249, 138, 15, 14), (246, 150, 15, 16)
+    two, one, speck = (270, 138, 17, 28), (294, 134, 8, 30), (224, 160, 3, 3)
+    assert not word_members([five, flag, body, two, one, speck]).any()
+
+
+def test_a_1_with_its_top_broken_off_is_no_i():
+    # "551": the 1's flag broke off its stem, a pixel above it; an i's dot
+    # stands clear of its stem ("lit" above stays a word).
+    fives = [(211, 143, 16, 31), (233, 144, 20, 34), (258, 140, 19, 32)]
+    top, stem = (280, 145, 6, 7), (281, 153, 4, 21)
+    assert not word_members(fives + [top, stem]).any()
+
+
+@pytest.mark.parametrize("seed", [4, 13, 45])
+def test_a_number_with_broken_strokes_on_grainy_paper_is_read(seed):
+    # Photos of a sheet on fabric whose "5521" was set aside as a word: a
+    # 5's flag apart from its body, its body short beside its neighbours.
+    from ocrkit.pipeline import read_page
+    from ocrkit.synth import hard_cases
+
+    (case,) = hard_cases(seed=seed, names=["paper_on_fabric"])
+    assert read_page(case.image).lines == case.truth["lines"]
