@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ._small import grey_median
 from .errors import OptionError
 from .paper import Sheet, find_sheet, rectify
 from .preprocess import _writing_is_light, binarize, flatten_illumination, to_grey
@@ -123,7 +124,10 @@ def page_ink(image, *, method="contrast", flatten=True, scale="auto", look_for_s
             # Only the sheet is read: what lies around it becomes paper, so
             # that the desk does not darken the light measured near the edge,
             # and the paper's own level and noise are measured on the sheet.
-            grey = np.where(sheet.mask, grey, np.uint8(np.median(grey[sheet.mask])))
+            # (The median from the histogram, the copy by OpenCV: the same
+            # pixels as np.where with np.median, several times faster.)
+            paper = np.full_like(grey, np.uint8(grey_median(grey, sheet.mask)))
+            grey = cv2.copyTo(grey, sheet.mask.view(np.uint8), paper)
         work = _resample(grey, scale)
         to_work = np.diag([work.shape[1] / grey.shape[1], work.shape[0] / grey.shape[0], 1.0])
         if sheet is not None:
