@@ -29,7 +29,6 @@ number of pixels:
 """
 
 from dataclasses import dataclass, field
-from itertools import product
 
 import cv2
 import numpy as np
@@ -364,14 +363,26 @@ def _split_candidates(mask, typical_width, *, scored):
     width = mask.shape[1]
     profile = mask.sum(axis=0).astype(float)
     expected = int(np.clip(round(width / typical_width), 1, 3))
+    least = 0.3 * typical_width
     candidates = []
     for n_parts in (2, 3):
         if width < (n_parts - 1.2) * typical_width or (not scored and n_parts != expected):
             continue
-        for cuts in product(*_cut_candidates(profile, n_parts, typical_width)):
-            bounds = list(zip((0, *cuts), (*cuts, width)))
-            if all(b - a >= 0.3 * typical_width for a, b in bounds):
-                candidates.append(bounds)
+        options = [cols.tolist() for cols in _cut_candidates(profile, n_parts, typical_width)]
+        if not options:
+            continue
+        # In the order of itertools.product, each part checked as soon as
+        # it is known (a blob has up to 64 ways into three).
+        if n_parts == 2:
+            candidates += [[(0, cut), (cut, width)] for cut in options[0]
+                           if cut >= least and width - cut >= least]
+            continue
+        for first in options[0]:
+            if first < least:
+                continue
+            candidates += [[(0, first), (first, second), (second, width)]
+                           for second in options[1]
+                           if second - first >= least and width - second >= least]
     return candidates
 
 
