@@ -12,7 +12,9 @@ number of pixels:
 3. estimate the typical digit height (a robust median);
 4. merge the parts of one digit: pieces that sit over one another (the
    detached top bar of a 5, a broken 4 or 7) and fit together in one digit's
-   size;
+   size; with a scorer, also two strokes side by side that it reads better
+   as one digit than as two (a 4 written as an L and a stem that do not
+   touch);
 5. drop specks and dots much smaller than a digit, blobs much larger,
    pieces cut by the image's edge (shorter than the digits: unreadable, and
    what a vignetted photo's dark corners look like), and strips along the
@@ -350,6 +352,9 @@ def _trim(piece):
 # mean confidence.
 _SURE_PIECE = 0.8
 _COUNT_PENALTY = 0.2
+# With a classifier to ask, blobs wider than this many typical digit widths
+# are tried for cuts (a pair of narrow digits is not much wider than one 0).
+_WHOLE_WIDTH = 1.15
 
 
 def _split_candidates(mask, typical_width, *, scored):
@@ -428,6 +433,63 @@ def _best_cut(width, candidates, whole, scores, typical_width, *, sure=_SURE_PIE
 
 def _little_wider(width, typical_width):
     return width < 1.5 * typical_width
+
+
+def _two_stroke_pairs(boxes, height, typical_width):
+    """Neighbouring pieces that may be one digit written in two strokes: (K, 2) indices.
+
+    A 4 is often written as an "L" and a stroke down past the end of its
+    bar, and a thin pen can leave the two apart: two narrow pieces side by
+    side, each of which would be read as a 1. A pair qualifies when their
+    rows overlap by half the shorter one's height, they are at most 0.15 of
+    a digit's height apart, one of them is shorter than 0.85 of it (two 1s
+    written close are both full height), and together they are no wider
+    than the blobs splitting leaves whole.
+    """
+    x, y, w, h = boxes.T.astype(float)
+    left, right, top, bottom = x, x + w, y, y + h
+    gap = np.maximum(left[None, :] - right[:, None], left[:, None] - right[None, :])
+    rows = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
+    union = np.maximum(right[:, None], right[None, :]) - np.minimum(left[:, None], left[None, :])
+    short = h < 0.85 * height
+    pairs = ((short[:, None] | short[None, :]) & (gap <= 0.15 * height)
+             & (rows >= 0.5 * np.minimum(h[:, None], h[None, :]))
+             & (union <= _WHOLE_WIDTH * typical_width))
+    return np.argwhere(np.triu(pairs, k=1))
+
+
+def _join_strokes(keep, mask_of, height, typical_width, scorer):
+    """``keep`` with the pairs of :func:`_two_stroke_pairs` the classifier reads as one digit.
+
+    Splitting's test the other way round: a cut must beat the whole blob,
+    its pieces' mean confidence less a penalty for more pieces than the
+    width holds (:func:`_adjusted_mean`); a pair is joined when its union
+    is read at least that surely. Each piece joins once, the clearest wins
+    first.
+    """
+    pairs = _two_stroke_pairs(np.array([box for box, _ in keep]), height, typical_width)
+    if len(pairs) == 0:
+        return keep
+    unions = [(_union_box(np.stack([keep[i][0], keep[j][0]])),
+               np.concatenate([keep[i][1], keep[j][1]])) for i, j in pairs]
+    pieces = sorted({int(i) for pair in pairs for i in pair})
+    scores = np.asarray(scorer([mask_of(*keep[i]) for i in pieces]
+                               + [mask_of(*union) for union in unions]), float)
+    alone = dict(zip(pieces, scores[:len(pieces)]))
+    gains = []
+    for k, ((i, j), (box, _)) in enumerate(zip(pairs, unions)):
+        whole = scores[len(pieces) + k]
+        apart = _adjusted_mean(np.array([alone[i], alone[j]]), box[2], typical_width,
+                               _COUNT_PENALTY)
+        if whole >= apart:
+            gains.append((whole - apart, k))
+    joined, taken = [], set()
+    for _, k in sorted(gains, key=lambda gain: (-gain[0], gain[1])):
+        i, j = (int(v) for v in pairs[k])
+        if i not in taken and j not in taken:
+            taken |= {i, j}
+            joined.append(unions[k])
+    return [piece for i, piece in enumerate(keep) if i not in taken] + joined
 
 
 def _split_blobs(masks, typical_width, scorer):
@@ -723,10 +785,10 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     regular = widths[(widths >= 0.35 * heights) & (widths <= 0.9 * heights)]
     typical_width = float(np.median(regular)) if regular.size else 0.7 * height
 
+    if merge and scorer is not None:
+        keep = _join_strokes(keep, mask_of, height, typical_width, scorer)
     masks = [mask_of(box, members) for box, members in keep]
-    # With a classifier to ask, blobs a little wider than a digit are tried
-    # too: a pair of narrow digits is not much wider than one "0".
-    wide = 1.15 if scorer is not None else 1.5
+    wide = _WHOLE_WIDTH if scorer is not None else 1.5
     blobs = [i for i, (box, _) in enumerate(keep) if split and box[2] > wide * typical_width]
     splits = dict(zip(blobs, _split_blobs([masks[i] for i in blobs], typical_width, scorer)))
 

@@ -138,6 +138,71 @@ def test_parts_of_a_broken_digit_are_merged_into_one_box(mnist, height):
     assert tuple(truth[2]) not in unmerged and tuple(truth[5]) not in unmerged
 
 
+def open_four(height, pen):
+    """A 4 in two strokes that do not touch: an L, and a stem down past the end of its bar."""
+    r = pen // 2 + 1
+    width = int(0.6 * height)
+    mask = np.zeros((height, width), np.uint8)
+    bar = int(0.6 * height)
+    cv2.line(mask, (int(0.4 * width), r), (r, bar), 1, pen)
+    cv2.line(mask, (r, bar), (int(0.55 * width), bar), 1, pen)
+    cv2.line(mask, (width - 2 * r, int(0.1 * height)), (width - 2 * r, height - r), 1, pen)
+    return mask.astype(bool)
+
+
+def bar(height, pen):
+    """A plain 1: one upright stroke, full height."""
+    mask = np.zeros((height, pen + 2), bool)
+    mask[:, 1:1 + pen] = True
+    return mask
+
+
+@pytest.mark.parametrize("height", [40, 90])
+def test_a_digit_in_two_strokes_side_by_side_is_joined_when_it_reads_better(mnist, height):
+    pen = max(2, height // 12)
+    four = open_four(height, pen)
+    assert pieces(four) == 2
+    whole = ordinary_digits(mnist, height, 4)
+    page, truth = compose([whole[:2] + [four] + whole[2:]], height)
+    union_width = truth[2][2]
+
+    # A classifier sure of the two strokes together, and unsure of each.
+    def sure_of_the_four(masks):
+        return [0.95 if abs(m.shape[1] - union_width) <= 1 else 0.5 for m in masks]
+
+    found = segment_digits(page, scorer=sure_of_the_four)
+    np.testing.assert_array_equal(found.boxes, truth)
+    # One sure of each stroke alone (a pair of 1s) keeps them apart, and so
+    # does reading without a classifier.
+    def sure_of_the_strokes(masks):
+        return [0.3 if abs(m.shape[1] - union_width) <= 1 else 0.99 for m in masks]
+
+    assert len(segment_digits(page, scorer=sure_of_the_strokes)) == len(truth) + 1
+    assert len(segment_digits(page)) == len(truth) + 1
+
+
+def test_two_1s_written_close_are_never_joined(mnist):
+    height = 60
+    pen = height // 12
+    one = bar(height, pen)
+    whole = ordinary_digits(mnist, height, 4)
+    page, truth = compose([whole[:2] + [one, one] + whole[2:]], height,
+                          gaps=[[0.6, 0.6, 0.05, 0.6, 0.6, 0.6]])
+    found = segment_digits(page, scorer=lambda masks: [0.99] * len(masks))
+    np.testing.assert_array_equal(found.boxes, truth)
+
+
+@pytest.mark.parametrize("seed", [7, 51, 72])
+def test_a_4_in_two_strokes_on_grainy_paper_is_read(seed):
+    # Photos of a sheet on fabric whose "46" came out as "116": the grain
+    # had parted the 4's two strokes.
+    from ocrkit.pipeline import read_page
+    from ocrkit.synth import hard_cases
+
+    (case,) = hard_cases(seed=seed, names=["paper_on_fabric"])
+    assert read_page(case.image).lines == case.truth["lines"]
+
+
 def test_merge_does_not_join_digits_of_the_line_below(mnist):
     height = 60
     digits = ordinary_digits(mnist, height, 8)
