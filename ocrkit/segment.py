@@ -464,8 +464,9 @@ def _join_strokes(keep, mask_of, height, typical_width, scorer):
     Splitting's test the other way round: a cut must beat the whole blob,
     its pieces' mean confidence less a penalty for more pieces than the
     width holds (:func:`_adjusted_mean`); a pair is joined when its union
-    is read at least that surely. Each piece joins once, the clearest wins
-    first.
+    is read at least that surely, and surely (:data:`_SURE_PIECE`): two
+    strokes that make no digit together stay apart. Each piece joins once,
+    the clearest wins first.
     """
     pairs = _two_stroke_pairs(np.array([box for box, _ in keep]), height, typical_width)
     if len(pairs) == 0:
@@ -481,7 +482,7 @@ def _join_strokes(keep, mask_of, height, typical_width, scorer):
         whole = scores[len(pieces) + k]
         apart = _adjusted_mean(np.array([alone[i], alone[j]]), box[2], typical_width,
                                _COUNT_PENALTY)
-        if whole >= apart:
+        if whole >= max(apart, _SURE_PIECE):
             gains.append((whole - apart, k))
     joined, taken = [], set()
     for _, k in sorted(gains, key=lambda gain: (-gain[0], gain[1])):

@@ -180,6 +180,13 @@ def test_a_digit_in_two_strokes_side_by_side_is_joined_when_it_reads_better(mnis
     assert len(segment_digits(page, scorer=sure_of_the_strokes)) == len(truth) + 1
     assert len(segment_digits(page)) == len(truth) + 1
 
+    # Strokes that make no sure digit together stay apart, however unsure
+    # each is alone.
+    def unsure_of_both(masks):
+        return [0.7 if abs(m.shape[1] - union_width) <= 1 else 0.2 for m in masks]
+
+    assert len(segment_digits(page, scorer=unsure_of_both)) == len(truth) + 1
+
 
 def test_two_1s_written_close_are_never_joined(mnist):
     height = 60
