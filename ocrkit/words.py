@@ -87,7 +87,7 @@ def _stacked(boxes):
     return stacked
 
 
-def _pieces(boxes, members, height):
+def _pieces(boxes, members, height, stacked):
     """(len(members),) bool: which ``members`` are pieces of a broken character.
 
     A piece lies over or under another box, within its columns and close to
@@ -97,28 +97,22 @@ def _pieces(boxes, members, height):
     as the top of a 1 broken off it, where an i's dot stands clear of its
     stem. The other box may lie outside the run: a broken digit's pieces
     sit at different heights, and only one of them may be close enough to
-    its neighbours to join their run.
+    its neighbours to join their run. ``stacked`` is :func:`_stacked` of
+    every box.
     """
     x, y, w, h = boxes.T
     stroke = np.maximum(w, h) > _DOT * height
     m = np.asarray(members)
-    # Each member (rows) against every box (columns): mostly above or below
-    # it, and within its columns. Two strokes as :func:`_stacked`: half of
-    # the member's width within the box's (a 5's flag over its body; an
-    # accent over a letter covers too little of it); a dot and a stroke
-    # either way (the stem under a 1's broken top is a piece too).
-    columns = np.minimum((x + w)[m, None], (x + w)[None, :]) - np.maximum(x[m, None], x[None, :])
-    rows = np.minimum((y + h)[m, None], (y + h)[None, :]) - np.maximum(y[m, None], y[None, :])
-    above_or_below = rows < 0.5 * np.minimum(h[m, None], h[None, :])
-    above_or_below[np.arange(len(m)), m] = False
-    gap = -rows  # rows between them (negative where they overlap)
-    strokes = (stroke[m, None] & stroke[None, :] & (columns >= 0.5 * w[m, None])
-               & (gap <= _DOT * height))
+    # Rows between each member and every box (negative where they overlap).
+    gap = np.maximum(y[m, None], y[None, :]) - np.minimum((y + h)[m, None], (y + h)[None, :])
+    # Two strokes as stacked: half of the member's width within the other's
+    # columns (an accent over a letter covers too little of it); a dot and
+    # a stroke either way (the stem under a 1's broken top is a piece too).
+    strokes = stacked[m] & stroke[m, None] & stroke[None, :] & (gap <= _DOT * height)
     dot_height = np.where(stroke[m, None], h[None, :], h[m, None])
-    broken_dot = ((stroke[m, None] != stroke[None, :])
-                  & (columns >= 0.5 * np.minimum(w[m, None], w[None, :]))
+    broken_dot = ((stacked[m] | stacked[:, m].T) & (stroke[m, None] != stroke[None, :])
                   & (gap < 0.5 * dot_height))
-    return (above_or_below & (strokes | broken_dot)).any(axis=1)
+    return (strokes | broken_dot).any(axis=1)
 
 
 def _stray_dots(boxes, height):
@@ -161,6 +155,7 @@ def word_members(boxes):
     in_word = np.zeros(len(boxes), bool)
     if len(boxes) < 3:
         return in_word
+    stacked = _stacked(boxes)
     for run in _runs(boxes):
         if len(run) < 3:
             continue
@@ -170,7 +165,7 @@ def word_members(boxes):
             continue  # a number, whatever its short ones turn out to be
         # A piece of a broken character (a 5's flag, a 4 in two strokes, a
         # 1's broken top) is not a short letter beside it.
-        short &= ~_pieces(boxes, run, heights.max())
+        short &= ~_pieces(boxes, run, heights.max(), stacked)
         # Nor is a speck beside them a short letter.
         short &= ~_stray_dots(boxes[run], heights.max())
         if short.sum() >= 2 and short.mean() >= 1 / 3:
