@@ -202,7 +202,7 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
         return cv2.warpPerspective(colour, to_work, ink.shape[::-1], flags=cv2.INTER_NEAREST)
 
     straightened = page.sheet is not None and page.sheet.corners is not None
-    found = segment_digits(ink, merge=merge, split=split,
+    found = segment_digits(ink, merge=merge, split=split, grey=page.grey,
                            scorer=model.scorer(stroke_width=stroke_width), saturation=saturation,
                            sheet_edges=straightened)
     boxes = boxes_to_image(found.boxes, to_work, image.shape)

@@ -15,8 +15,10 @@ that segmentation can take it off and find the digits again:
 3. where a digit's stroke lies along the line or crosses it, the ink is
    thicker than the line alone (by a pixel on a crisp line, as thick in most
    columns; by two on a faint one), and those columns stay with the digit:
-   a 2's foot on the line stays a 2; a stub of the line that no stroke
-   touches goes with the line.
+   a 2's foot on the line stays a 2; so do the columns as dark as the pen
+   where the pen is clearly darker than a pale printed line, when the page's
+   grey levels are given (a foot drawn exactly over the line); a stub of the
+   line that no stroke touches goes with the line.
 
 A digit the line crosses loses the few pixels it covers, and its halves are
 joined again by the merging of broken digits.
@@ -43,7 +45,7 @@ _SLOPES = np.tan(np.radians(np.arange(-40, 41)))
 _SEARCH_PIXELS = 4000
 
 
-def ruled_line_pixels(mask, *, min_length, stroke_width):
+def ruled_line_pixels(mask, *, min_length, stroke_width, grey=None):
     """The pixels of one component that lie on a long straight line.
 
     Parameters
@@ -56,6 +58,10 @@ def ruled_line_pixels(mask, *, min_length, stroke_width):
     stroke_width : float
         The pen's stroke width in pixels; a line is kept to within half of
         it, plus a pixel and a half for the rounding of a slanted line.
+    grey : (M, N) uint8 ndarray, optional
+        The component's grey levels, dark ink on light paper. A pen clearly
+        darker than the printed line tells a stroke lying along the line
+        where it is no thicker than the line (:func:`_darker_than_the_line`).
 
     Returns
     -------
@@ -116,6 +122,8 @@ def ruled_line_pixels(mask, *, min_length, stroke_width):
     # itself and needs two.
     crisp = np.mean(thickness[in_run] == alone) >= 0.6
     in_run &= thickness < alone + (1 if crisp else 2)
+    if grey is not None:
+        in_run &= ~_darker_than_the_line(grey[y, x], x, on_line, in_run)
     keep = on_line & in_run[x]
     line[y[keep], x[keep]] = True
     # What is left of the line alone (a thick spot that no stroke leaves)
@@ -130,6 +138,47 @@ def ruled_line_pixels(mask, *, min_length, stroke_width):
         stub[0] = False
         line |= stub[labels] & along
     return line
+
+
+def _darker_than_the_line(levels, x, on_line, in_run):
+    """(cols,) bool: columns where the ink on the line is as dark as the pen.
+
+    ``levels`` are the grey levels of the component's pixels (columns
+    ``x``), ``on_line`` marks those on the line, ``in_run`` the columns of
+    the line alone. A printed line has one level along its course: the
+    median of its columns' medians, with their spread. The pen's level is
+    the median of the pixels off the line (the digits' strokes). When the
+    pen stands clearly darker (four spreads), a column whose median on the
+    line is nearer the pen's level than the line's holds a stroke lying
+    along the line (a 2's foot on a pale line, drawn no thicker than it),
+    and stays with the digit. Otherwise (a black pen on black lines) no
+    column is told this way.
+    """
+    cols = len(in_run)
+    darker = np.zeros(cols, bool)
+    if on_line.all() or not in_run.any():
+        return darker
+    # Each column's median on the line: sorted by column, then level.
+    line_x, line_levels = x[on_line], levels[on_line]
+    order = np.lexsort((line_levels, line_x))
+    line_x, line_levels = line_x[order], line_levels[order].astype(np.float64)
+    start = np.searchsorted(line_x, np.arange(cols))
+    count = np.bincount(line_x, minlength=cols)
+    has = count > 0
+    median = np.full(cols, np.nan)
+    low = start[has] + (count[has] - 1) // 2
+    high = start[has] + count[has] // 2
+    median[has] = (line_levels[low] + line_levels[high]) / 2
+    alone = median[in_run & has]
+    if alone.size == 0:
+        return darker
+    level = float(np.median(alone))
+    spread = max(1.4826 * float(np.median(np.abs(alone - level))), 1.0)
+    pen = float(np.median(levels[~on_line]))
+    if pen >= level - 4.0 * spread:
+        return darker
+    darker[has] = median[has] <= (level + pen) / 2
+    return darker
 
 
 def _sharpest(y, x, slopes):

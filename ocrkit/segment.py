@@ -213,7 +213,7 @@ def typical_digit_height(heights, *, stroke_width=1.0):
     return float(np.median(near)) if near.size else float(first)
 
 
-def _ruled_lines(ink, labels, stats, writing, digit_height=None):
+def _ruled_lines(ink, labels, stats, writing, digit_height=None, grey=None):
     """Ruled lines inside components as wide as several digits.
 
     Candidates are thin (ink on less than 30 % of their box: not a dark
@@ -224,7 +224,9 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
     of a table's grid, does neither.
 
     ``writing`` (K,) bool marks the components that may be writing (not a
-    border or a grid), which the stroke width is measured on. Returns
+    border or a grid), which the stroke width is measured on; ``grey``, the
+    page's grey levels if known, tells a stroke along a line by its
+    darkness (:func:`ocrkit.ruled.ruled_line_pixels`). Returns
     ``([(x, y, line)], height, stroke_width)``: each ``line`` a bool mask of
     its component's box at ``x, y`` on the page; the digits' height the
     lines were looked for with (measured on every component but specks and
@@ -252,8 +254,10 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None):
     wide &= (h <= 2.5 * height) | (w * (stroke_width + 3.0) >= area / 2)
     lines = []
     for k in np.flatnonzero(wide):
-        component = labels[y[k]:y[k] + h[k], x[k]:x[k] + w[k]] == k + 1
-        line = ruled_line_pixels(component, min_length=2.0 * height, stroke_width=stroke_width)
+        box = np.s_[y[k]:y[k] + h[k], x[k]:x[k] + w[k]]
+        line = ruled_line_pixels(labels[box] == k + 1, min_length=2.0 * height,
+                                 stroke_width=stroke_width,
+                                 grey=None if grey is None else grey[box])
         if np.count_nonzero(line) >= area[k] / 2 or (line.any() and h[k] <= 2.5 * height):
             lines.append((int(x[k]), int(y[k]), line))
     return lines, height, stroke_width
@@ -574,7 +578,7 @@ def _split_blobs(masks, typical_width, scorer):
 
 def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
                    max_height=2.5, number_gap=None, speck_area=1.5, saturation=None,
-                   sheet_edges=False):
+                   sheet_edges=False, grey=None):
     """Find the digits in an ink mask.
 
     Parameters
@@ -608,18 +612,25 @@ def segment_digits(ink, *, merge=True, split=True, scorer=None, min_height=0.4,
         standing along its left or right edge is the rim, not a 1, and a
         thin piece spanning the sheet (lined paper's lines, joined by the
         rim) loses its pixels near the edges.
+    grey : (M, N) uint8 ndarray, optional
+        The page the ink was found on, dark ink on light paper: where the
+        pen is clearly darker than a ruled line, a stroke lying along the
+        line (a 2's foot) is told from it by its darkness, not only by its
+        thickness (:func:`ocrkit.ruled.ruled_line_pixels`).
 
     Returns
     -------
     Segmentation
     """
+    if grey is not None and np.shape(grey) != np.shape(ink):
+        raise OptionError(f"grey must have the ink's shape {np.shape(ink)}, got {np.shape(grey)}")
     return _segment(ink, merge=merge, split=split, scorer=scorer, min_height=min_height,
                     max_height=max_height, number_gap=number_gap, speck_area=speck_area,
-                    saturation=saturation, sheet_edges=sheet_edges)
+                    saturation=saturation, sheet_edges=sheet_edges, grey=grey)
 
 
 def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, speck_area,
-             saturation, sheet_edges, digit_height=None, unwoven=False):
+             saturation, sheet_edges, grey=None, digit_height=None, unwoven=False):
     """:func:`segment_digits`, with the digits' least height given once lines were taken off.
 
     Taking a ruled line off the digits it crosses leaves their upper and
@@ -660,7 +671,7 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
         return _segment(_without_rim(ink, labels, ids[web]), merge=merge, split=split,
                         scorer=scorer, min_height=min_height, max_height=max_height,
                         number_gap=number_gap, speck_area=speck_area, saturation=saturation,
-                        sheet_edges=True, digit_height=digit_height)
+                        sheet_edges=True, grey=grey, digit_height=digit_height)
     grid = spans_half & ~border & (fill < 0.1)
     # Squared paper: its lines, and the digits written across them, are one
     # piece woven across most of the page both ways. Take its straight
@@ -676,7 +687,7 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
             found = _segment(ink & ~removed, merge=merge, split=split, scorer=scorer,
                              min_height=min_height, max_height=max_height,
                              number_gap=number_gap, speck_area=speck_area,
-                             saturation=saturation, sheet_edges=sheet_edges,
+                             saturation=saturation, sheet_edges=sheet_edges, grey=grey,
                              digit_height=max(digit_height or 0, pitch) or None,
                              unwoven=True)
             found.dropped[:0] = [(_line_box(0, 0, removed), "ruled line")]
@@ -685,7 +696,7 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     # hanging on it is one component (too large, or running out to the
     # image's edge): take the lines off and start again.
     lines, height, measured_width = _ruled_lines(ink, labels, stats, ~(border | grid),
-                                                 digit_height)
+                                                 digit_height, grey)
     if lines:
         stripped = ink.copy()
         for x0, y0, line in lines:
@@ -693,6 +704,7 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
         found = _segment(stripped, merge=merge, split=split, scorer=scorer,
                          min_height=min_height, max_height=max_height, number_gap=number_gap,
                          speck_area=speck_area, saturation=saturation, sheet_edges=sheet_edges,
+                         grey=grey,
                          digit_height=height, unwoven=unwoven)
         found.dropped[:0] = [(_line_box(x0, y0, line), "ruled line") for x0, y0, line in lines]
         return found

@@ -58,6 +58,44 @@ def test_a_foot_lying_along_a_crisp_line_stays_with_its_digit():
     assert not found[:, 121:149].any()
 
 
+def _foot_on_the_line(pen, line_level=150):
+    """A 2's foot drawn along a pale 2 px line, exactly over it, and the 2's
+    diagonal meeting it: the mask and its grey levels (paper 200, noise-free)."""
+    mask = np.zeros((40, 300), bool)
+    grey = np.full(mask.shape, 200, np.uint8)
+    mask[30:32, :] = True
+    grey[30:32, :] = line_level
+    mask[30:32, 120:150] = True    # the foot, no thicker than the line
+    mask[10:31, 147:150] = True    # the diagonal
+    grey[30:32, 120:150] = pen
+    grey[10:31, 147:150] = pen
+    return mask, grey
+
+
+def test_a_foot_darker_than_a_pale_line_stays_with_its_digit():
+    mask, grey = _foot_on_the_line(pen=60)
+    found = ruled_line_pixels(mask, min_length=60, stroke_width=3, grey=grey)
+    assert found[30, :100].all() and found[30, 170:].all()
+    assert not found[:, 121:149].any()
+    # By its thickness alone, the foot cannot be told from the line.
+    assert ruled_line_pixels(mask, min_length=60, stroke_width=3)[30:32, 121:146].all()
+
+
+def test_a_pen_as_dark_as_the_lines_tells_nothing_by_its_darkness():
+    mask, grey = _foot_on_the_line(pen=150)
+    found = ruled_line_pixels(mask, min_length=60, stroke_width=3, grey=grey)
+    np.testing.assert_array_equal(found, ruled_line_pixels(mask, min_length=60, stroke_width=3))
+
+
+@pytest.mark.parametrize("spacing", [1.1, 1.5])
+def test_a_2_whose_foot_lies_along_a_pale_line_is_read(spacing):
+    # Lined paper photographed at 30 degrees: the foot of 5926's 2 lies on
+    # a line, as thick as it, and went with it (read as 5976).
+    conditions = PhotoConditions(rotation=30, ruled=spacing)
+    image, truth = render_photo(["3141 5926", "2718 2818"], conditions=conditions, seed=1)
+    assert read_page(image).lines == truth["lines"]
+
+
 @pytest.mark.parametrize(("rotation", "seed"), [(0, 0), (0, 1), (-20, 2), (8, 0)])
 def test_digits_on_lined_paper_are_read(rotation, seed):
     # A photo of lined paper: pale blue lines across the sheet, 1.5 digit

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
+from ocrkit.errors import OptionError
 from ocrkit.segment import connected_components, reading_order, segment_digits
 
 
@@ -455,6 +456,11 @@ def test_pages_without_digits_give_an_empty_segmentation(ink):
 def test_segment_digits_rejects_a_non_2d_mask():
     with pytest.raises(ValueError, match=r"2-D \(M, N\) mask"):
         segment_digits(np.zeros((10, 10, 3), bool))
+
+
+def test_segment_digits_rejects_grey_levels_of_another_shape():
+    with pytest.raises(OptionError, match="grey must have the ink's shape"):
+        segment_digits(np.zeros((20, 30), bool), grey=np.zeros((30, 20), np.uint8))
 
 
 # ------------------------------------------------------------ reading_order
