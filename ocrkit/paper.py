@@ -378,13 +378,31 @@ def _sheet_by_edges(smooth):
         return None
     edges = cv2.Canny(smooth, 0.4 * high, high, L2gradient=True)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
-    area = smooth.size
     outlines = list(cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0])
-    hulls = [cv2.convexHull(contour)
-             for contour in outlines + _filled_outlines(edges) + _enclosed_unions(edges)]
-    hull_areas = [cv2.contourArea(hull) for hull in hulls]
     # Each side's edge pixels, within a pixel: looked up for every candidate.
     near_edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    quad = _largest_sheet(outlines + _filled_outlines(edges) + _enclosed_unions(edges),
+                          near_edges, smooth)
+    # Where a shadow's edge meets the sheet's, the outline may have a gap
+    # that the other candidates miss; the sealed outline replaces what they
+    # found only if it holds all of it and clearly more (its corners are
+    # less exact, rounded by a wide opening).
+    sealed = _largest_sheet(_sealed_outlines(near_edges), near_edges, smooth)
+    if sealed is not None and (quad is None or _holds_more(_quad_mask(smooth.shape, sealed),
+                                                           _quad_mask(smooth.shape, quad))):
+        return sealed
+    return quad
+
+
+def _largest_sheet(outlines, near_edges, smooth):
+    """The largest outline's quadrilateral that passes a sheet's tests, or None.
+
+    ``outlines``: (K, 1, 2) int32 point lists; ``near_edges``: the edge lines
+    grown by a pixel. Returns (4, 2) float corners.
+    """
+    area = smooth.size
+    hulls = [cv2.convexHull(outline) for outline in outlines]
+    hull_areas = [cv2.contourArea(hull) for hull in hulls]
     # The largest candidate that passes wins: tried largest first (the
     # first of equals as found), the rest need no trying.
     for k in np.argsort(-np.array(hull_areas), kind="stable"):
@@ -460,6 +478,29 @@ def _filled_outlines(edges):
         inner = cv2.erode(opened, np.ones((7, 7), np.uint8))
         outlines += cv2.findContours(inner, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
     return outlines
+
+
+def _sealed_outlines(near_edges):
+    """Outlines of what the edges enclose once a one-pixel leak in them is sealed.
+
+    Where a shadow's edge meets the sheet's edge, the two lines can touch
+    at a corner pixel only; the shaded part of the sheet then runs out to
+    the desk between them, and neither closing the gaps nor filling the
+    outline holds it. Grown by one more pixel (``near_edges``) and closed,
+    the outline is whole; filled, it carries the stubs of the shadow's
+    edges as wedges as wide as the closing, which an opening three median
+    windows wide takes off (a sheet is wider still). Returns a list of
+    (K, 1, 2) int32 outer outlines.
+    """
+    side = max(3, round(min(near_edges.shape) / 20)) | 1
+    sealed = cv2.morphologyEx(near_edges, cv2.MORPH_CLOSE, np.ones((side, side), np.uint8))
+    outer = cv2.findContours(sealed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+    filled = np.zeros(sealed.shape, np.uint8)
+    cv2.drawContours(filled, outer, -1, 1, thickness=cv2.FILLED)
+    opened = cv2.morphologyEx(filled, cv2.MORPH_OPEN, np.ones((3 * side, 3 * side), np.uint8))
+    # 4 pixels in: where the areas the (twice grown) edges enclose end.
+    inner = cv2.erode(opened, np.ones((9, 9), np.uint8))
+    return list(cv2.findContours(inner, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0])
 
 
 def _enclosed_unions(edges, most=3):
