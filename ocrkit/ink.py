@@ -115,10 +115,11 @@ def page_ink(image, *, method="contrast", flatten=True, scale="auto", look_for_s
         grey, sheet = to_grey(image), None
     if scale == "auto":
         scale = working_scale(grey)
-    on_sheet = None
+    on_sheet = measure_on = None
     if sheet is not None and sheet.corners is not None:
         # A sheet with a clear outline is straightened (and scaled) in one warp.
         work, to_work = rectify(grey, sheet.corners, scale=scale)
+        measure_on = _within_rim(work.shape)
     else:
         if sheet is not None:
             # Only the sheet is read: what lies around it becomes paper, so
@@ -134,8 +135,24 @@ def page_ink(image, *, method="contrast", flatten=True, scale="auto", look_for_s
             on_sheet = cv2.resize(sheet.mask.view(np.uint8), work.shape[::-1],
                                   interpolation=cv2.INTER_NEAREST).view(bool)
     ink = binarize(flatten_illumination(work) if flatten else work, method=method,
-                   paper=on_sheet)
+                   paper=on_sheet, measure_on=measure_on)
     return PageInk(work, ink, to_work, float(scale), sheet)
+
+
+def _within_rim(shape, *, share=0.02):
+    """A straightened sheet without its rim: where its paper and ink are measured.
+
+    A corner found a pixel or two outside the sheet brings a sliver of the
+    desk, or the sheet's dark edge, along the border of the straightened
+    image. Segmentation drops it later as the page's border, but measured
+    with the paper it would pass for the darkest ink, and a faint pen would
+    then fall short of the ink's threshold everywhere.
+    """
+    rows, cols = shape
+    rim = max(2, round(share * min(rows, cols)))
+    inside = np.zeros(shape, bool)
+    inside[rim:rows - rim, rim:cols - rim] = True
+    return inside
 
 
 def working_scale(grey, *, digit_height=WORKING_DIGIT_HEIGHT):

@@ -355,7 +355,7 @@ def _contrast_ink(grey, paper, noise, where=None):
 
 
 def binarize(grey, *, method="contrast", threshold=127, block_size=None, k=0.2, offset=None,
-             paper=None):
+             paper=None, measure_on=None):
     """Return the ink mask of a grey page.
 
     Parameters
@@ -390,6 +390,13 @@ def binarize(grey, *, method="contrast", threshold=127, block_size=None, k=0.2, 
         Where the sheet is (:func:`ocrkit.paper.find_sheet`): the paper's
         level and noise are measured there only, and no ink is found
         outside it.
+    measure_on : (M, N) bool ndarray, optional
+        Where the paper's level and noise and the ink's contrast are
+        measured, if not where ``paper`` says; ink is still found
+        everywhere (within ``paper``). A straightened sheet leaves its rim
+        out this way: a sliver of the desk there would pass for the darkest
+        ink, while segmentation still needs the rim's ink to tell it from
+        the digits.
 
     Returns
     -------
@@ -413,13 +420,18 @@ def binarize(grey, *, method="contrast", threshold=127, block_size=None, k=0.2, 
         block_size = _odd(min(grey.shape) / 8)
     elif block_size < 3 or block_size % 2 == 0:
         raise OptionError(f"block_size must be odd and at least 3, got {block_size}")
-    where = paper
-    if where is not None:
-        where = np.asarray(where, bool)
-        if where.shape != grey.shape:
-            raise OptionError(f"paper mask {where.shape} does not match grey {grey.shape}")
-        return _binarize(grey, method, threshold, block_size, k, offset, where) & where
-    return _binarize(grey, method, threshold, block_size, k, offset, None)
+    paper, measure_on = (None if mask is None else _check_mask(name, mask, grey.shape)
+                         for name, mask in (("paper", paper), ("measure_on", measure_on)))
+    where = paper if measure_on is None else measure_on
+    ink = _binarize(grey, method, threshold, block_size, k, offset, where)
+    return ink if paper is None else ink & paper
+
+
+def _check_mask(name, mask, shape):
+    mask = np.asarray(mask, bool)
+    if mask.shape != shape:
+        raise OptionError(f"{name} mask {mask.shape} does not match grey {shape}")
+    return mask
 
 
 def _binarize(grey, method, threshold, block_size, k, offset, where):

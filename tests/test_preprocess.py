@@ -323,6 +323,24 @@ def test_contrast_finds_a_thin_faint_pen_under_heavy_noise():
     assert (ink & ~cv2.dilate(truth.view(np.uint8), np.ones((7, 7))).astype(bool)).sum() < 50
 
 
+def test_a_dark_rim_measured_apart_leaves_the_faint_pen_its_threshold():
+    # A straightened sheet with a sliver of dark desk along its border: as
+    # dark as that, the rim passes for the ink's cores, and the pen, 40
+    # levels darker than the paper, falls short of half-way to it.
+    page, truth = faint_page(contrast=40, noise=4)
+    page[:3], page[-3:], page[:, :3], page[:, -3:] = 10, 10, 10, 10
+    inside = np.zeros(page.shape, bool)
+    inside[12:-12, 12:-12] = True
+    with_rim = binarize(page)
+    assert (with_rim & truth).sum() < 0.2 * truth.sum()
+    ink = binarize(page, measure_on=inside)
+    assert (ink & truth).sum() > 0.8 * truth.sum()
+    # The rim's ink is kept, for segmentation to see where the sheet ends.
+    assert ink[:3].all() and ink[:, -3:].all()
+    with pytest.raises(ValueError, match="measure_on mask"):
+        binarize(page, measure_on=inside[1:])
+
+
 def test_otsu_fails_where_contrast_succeeds():
     # The reason for the default: a histogram split of a mostly-paper page.
     page, truth = faint_page(contrast=40, noise=12)
