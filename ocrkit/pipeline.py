@@ -11,6 +11,7 @@ the page (stroke width, digit height), none is a fixed number of pixels.
 Boxes are reported in the page's own pixels.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -219,11 +220,21 @@ def read_page(image, *, model=None, method="contrast", flatten=True, merge=True,
         notice = None
     else:
         guesses, labels, confidence = np.zeros(0, int), np.zeros(0, int), np.zeros(0)
-        notice = ("no digits found: the page looks blank" if not ink.any()
-                  else "no digits found: no ink of digit size (is the page dark all over?)")
+        notice = _nothing_found(ink, dropped)
     return PageReading(image, name, boxes, labels, confidence, found.line, found.number,
                        digits, ink, model.reject_below, notice, dropped, guesses,
                        page.scale, page.sheet, to_work)
+
+
+def _nothing_found(ink, dropped):
+    """Why a page gave no digits, in one line that says where to look."""
+    if not ink.any():
+        return "no digits found: the page looks blank"
+    counts = Counter(reason for _, reason in dropped)
+    left_out = ", ".join(f"{count} {reason}" for reason, count in counts.most_common(3))
+    return ("no digits found: no piece of ink was taken for a digit"
+            + (f" ({left_out})" if left_out else "")
+            + "; ocrkit read --explain (PageReading.explained()) draws each piece and why")
 
 
 def _saturation(image, where=None):

@@ -200,6 +200,17 @@ def test_all_black_page_gives_no_digits_and_says_why(model):
     assert reading.notice is not None and "no digits found" in reading.notice
 
 
+def test_a_page_whose_ink_is_all_left_out_says_what_was_left_out_and_where_to_look(model):
+    # Two long strokes and no digit: the notice counts what was left out and
+    # points to the picture that shows each piece with its reason.
+    page = np.full((300, 400), 230, np.uint8)
+    page[100:102, 10:390] = page[200:202, 10:390] = 40
+    reading = read_page(page, model=model)
+    assert reading.lines == [] and len(reading.dropped) == 2
+    assert "(2 too large for a digit)" in reading.notice
+    assert "--explain" in reading.notice
+
+
 # ---------------------------------------------------------------- pictures
 def test_annotated_page_marks_every_digit(page, model):
     grey, _, _ = page
