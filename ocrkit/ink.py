@@ -4,6 +4,7 @@ Every reader of a page starts the same way, and :func:`page_ink` is that
 start::
 
     image -> to_grey -> find_sheet -> rectify or resample -> flatten_illumination -> binarize
+          -> (ruled lines slanted, no sheet edge: turn the page and its ink level)
 
 :func:`ocrkit.pipeline.read_page` and both sheet readers
 (:mod:`ocrkit.sheets`) call it; each stage is a public function of
@@ -26,6 +27,7 @@ from ._small import grey_median
 from .errors import OptionError
 from .paper import Sheet, find_sheet, rectify
 from .preprocess import _writing_is_light, binarize, flatten_illumination, to_grey
+from .ruled import ruled_slant
 from .segment import connected_components, typical_digit_height
 
 __all__ = ["PageInk", "page_ink", "working_scale", "WORKING_DIGIT_HEIGHT"]
@@ -56,7 +58,8 @@ class PageInk:
     ----------
     grey : (m, n) uint8 ndarray
         The page in grey at the working resolution, dark ink on light paper,
-        before flattening: the sheet alone when it was straightened.
+        before flattening: the sheet alone when it was straightened, turned
+        level when its ruled lines slanted.
     ink : (m, n) bool ndarray
         The ink of ``grey``.
     to_work : (3, 3) float64 ndarray
@@ -93,7 +96,10 @@ def page_ink(image, *, method="contrast", flatten=True, scale="auto", look_for_s
         Look for a sheet of paper lying on something darker
         (:func:`ocrkit.paper.find_sheet`) and read only inside it,
         straightened when its outline is clear. False for an image that is
-        the page already (a template sheet mapped onto its layout).
+        the page already (a template sheet mapped onto its layout). A page
+        not straightened by its sheet's outline whose ruled lines slant by
+        10 degrees or more (:func:`ocrkit.ruled.ruled_slant`) is turned
+        level, with its ink.
 
     Returns
     -------
@@ -136,7 +142,34 @@ def page_ink(image, *, method="contrast", flatten=True, scale="auto", look_for_s
                                   interpolation=cv2.INTER_NEAREST).view(bool)
     ink = binarize(flatten_illumination(work) if flatten else work, method=method,
                    paper=on_sheet, measure_on=measure_on)
+    slope = 0.0 if measure_on is not None else ruled_slant(ink)
+    if slope:
+        # Lined paper at a tilt, with no sheet edge to straighten it by: turned
+        # level, its lines are taken off and its digits read as on a level page.
+        work, ink, turn = _turned_level(work, ink, slope)
+        to_work = turn @ to_work
     return PageInk(work, ink, to_work, float(scale), sheet)
+
+
+def _turned_level(work, ink, slope):
+    """The page and its ink turned by ``slope`` degrees, on a canvas that holds them.
+
+    Returns the turned grey page (the corners the turn brings in continue
+    its edge pixels), the turned ink (bilinear, then at least half ink: a
+    line a pixel thin stays whole and no thicker) and the turn as a (3, 3)
+    homography. The ink is turned as it was found, not found again on the
+    turned page, whose new corners hold no light of its own to measure.
+    """
+    rows, cols = work.shape
+    turn = cv2.getRotationMatrix2D((cols / 2, rows / 2), slope, 1.0)
+    cos, sin = abs(turn[0, 0]), abs(turn[0, 1])
+    size = (int(np.ceil(rows * sin + cols * cos)), int(np.ceil(rows * cos + cols * sin)))
+    turn[:, 2] += ((size[0] - cols) / 2, (size[1] - rows) / 2)
+    turned = cv2.warpAffine(work, turn, size, flags=cv2.INTER_LINEAR,
+                            borderMode=cv2.BORDER_REPLICATE)
+    turned_ink = cv2.warpAffine(ink.view(np.uint8) * np.uint8(255), turn, size,
+                                flags=cv2.INTER_LINEAR) >= 128
+    return turned, turned_ink, np.vstack([turn, [0.0, 0.0, 1.0]])
 
 
 def _within_rim(shape, *, share=0.02):

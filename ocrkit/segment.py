@@ -245,8 +245,11 @@ def _ruled_lines(ink, labels, stats, writing, digit_height=None, grey=None):
     largest = small[np.argsort(-area[small], kind="stable")[:24]]
     stroke_width = estimate_stroke_width(ink, boxes=stats[largest, :4]) if largest.size else 1.0
     # Not counting the solid pieces of a border: a ruled line running out
-    # to the edge is thin, and counts.
-    measured = (writing | thin) & (area >= 1.5 * stroke_width**2)
+    # to the edge is thin, and counts. Nor a bare line that stops short of
+    # the edge (a solid bar eight times as long as it is tall): on a page
+    # turned level its lines end inside the picture, outnumber the one line
+    # the digits hang on, and would make the digits' height a line's.
+    measured = (writing | thin) & (area >= 1.5 * stroke_width**2) & (thin | (w <= 8 * h))
     height = max(typical_digit_height(h[measured], stroke_width=stroke_width), digit_height or 0)
     wide = thin & (w > 3.0 * height) & (h >= 0.6 * height)
     # Taller than a digit, a line must hold half of the pixels: a line w

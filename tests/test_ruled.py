@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ocrkit.pipeline import read_page
-from ocrkit.ruled import grid_line_pixels, ruled_line_pixels
+from ocrkit.ruled import grid_line_pixels, ruled_line_pixels, ruled_slant
 from ocrkit.synth import PhotoConditions, hard_cases, render_photo
 
 
@@ -212,3 +212,49 @@ def test_digits_on_squared_paper_are_read(conditions, seed):
     reading = read_page(photo)
     assert reading.lines == truth["lines"]
     assert any(reason == "ruled line" for _, reason in reading.dropped)
+
+
+def _lines_page(slope, offsets, *, shape=(600, 800), length=500):
+    """Lines a pixel thin, ``slope`` degrees, crossing the page's middle column at ``offsets``."""
+    page = np.zeros(shape, np.uint8)
+    direction = np.array([np.cos(np.radians(slope)), np.sin(np.radians(slope))])
+    for offset in offsets:
+        centre = np.array([shape[1] / 2, offset])
+        a, b = centre - direction * length / 2, centre + direction * length / 2
+        cv2.line(page, np.round(a).astype(int).tolist(), np.round(b).astype(int).tolist(), 1, 1)
+    return page.view(bool)
+
+
+@pytest.mark.parametrize("slope", [-30, -12, 18, 40])
+def test_the_slope_of_evenly_spaced_slanted_lines_is_measured(slope):
+    offsets = [150 + 40 * k for k in range(6) if k != 3]  # one line lost
+    assert ruled_slant(_lines_page(slope, offsets)) == pytest.approx(slope, abs=1.0)
+
+
+@pytest.mark.parametrize(("slope", "offsets"), [
+    (5, [150, 190, 230, 270]),        # nearly level: read as it is
+    (20, [150, 190]),                  # two lines say too little
+    (20, [150, 171, 230, 243, 330]),  # unevenly spaced, as a desk's grain
+])
+def test_no_slope_is_given_for_level_few_or_uneven_lines(slope, offsets):
+    assert ruled_slant(_lines_page(slope, offsets)) == 0.0
+
+
+@pytest.mark.parametrize(("rotation", "text", "seed"), [(28, ["39 4", "5726 810"], 9022),
+                                                        (20, "6080 2417", 3)])
+def test_lined_paper_at_a_tilt_with_no_sheet_edge_is_turned_level_and_read(rotation, text, seed):
+    # A close-up of lined paper photographed at a tilt: no sheet edge to
+    # straighten it by, so its lines cross the picture at 20-28 degrees.
+    # Their boxes were as tall as a third of the picture and set the
+    # digits' height: the lines were read as dozens of 1s, or not at all.
+    conditions = PhotoConditions(size=(1024, 768), sheet_fill=0.7, rotation=rotation,
+                                 perspective=0.1, contrast=0.5, paper_tone=180, pen_width=0.05,
+                                 noise=0.02, surroundings="none", ruled=1.27)
+    photo, truth = render_photo(text, conditions=conditions, seed=seed)
+    reading = read_page(photo)
+    assert reading.lines == truth["lines"]
+    # The boxes come back to the photo's own pixels, around the digits.
+    for box, digit in zip(reading.boxes, truth["digits"]):
+        x, y, w, h = box
+        tx, ty, tw, th = digit["box"]
+        assert abs((x + w / 2) - (tx + tw / 2)) < tw and abs((y + h / 2) - (ty + th / 2)) < th
