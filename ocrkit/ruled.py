@@ -433,13 +433,13 @@ def ruled_slant(ink, *, side=256):
 
     Measured on a copy about ``side`` pixels on its shorter side (each of
     its pixels is ink where its block holds any, so a line a pixel thin
-    stays whole): every component that is
-    thin (ink on less than 30 % of its box), at least a quarter of the
-    page's shorter side long and six times as long as its rotated bounding
-    rectangle is wide is a line, whatever hangs on it. At least three
-    lines must agree to within 3 degrees of their median, slanted by 10 to
-    45 degrees, and lie evenly spaced, as printed lines do (a desk's grain
-    does not); their median slope is the answer.
+    stays whole): every component that is thin (ink on less than 30 % of
+    its box), at least a quarter of the page's shorter side long and thirty
+    times as long as its rotated bounding rectangle is wide is a bare
+    printed line. At least three of them must agree to within 1.5 degrees
+    of their median, slanted by 10 to 45 degrees, and lie evenly spaced, as
+    printed lines do (a desk's grain does none of this); their median slope
+    is the answer.
 
     Parameters
     ----------
@@ -483,7 +483,10 @@ def ruled_slant(ink, *, side=256):
             np.column_stack([found_cols, found_rows]).astype(np.float32)))
         length, across = sorted((corners[1] - corners[0], corners[2] - corners[1]),
                                 key=lambda edge: -np.hypot(*edge))
-        if np.hypot(*length) < 6 * np.hypot(*across):
+        # Bare and straight: a printed line at this size is thirty times as
+        # long as it is wide, a line with digits on it or a desk's grain
+        # far less.
+        if np.hypot(*length) < 30 * np.hypot(*across):
             continue
         dx, dy = (length if length[0] >= 0 else -length) / np.hypot(*length)
         slopes.append(np.degrees(np.arctan2(dy, dx)))
@@ -495,16 +498,19 @@ def ruled_slant(ink, *, side=256):
         return 0.0
     slopes, offsets = np.array(slopes), np.array(offsets)
     middle = float(np.median(slopes))
-    agree = np.abs(slopes - middle) <= 3.0
+    agree = np.abs(slopes - middle) <= 1.5
     if agree.sum() < 3 or not 10.0 <= abs(middle) <= 45.0:
         return 0.0
     # Printed lines are evenly spaced: every gap between neighbouring lines
-    # is a whole number of spacings (a line may be lost), to within a
-    # quarter. The spacing: the median of the gaps under 1.5 of the least.
+    # is a whole number of spacings (a line with digits on it is not bare,
+    # and is missing here), to within a quarter. The spacing: the gaps'
+    # span over their count of spacings, as the gaps under 1.5 of the least
+    # first count them.
     gaps = np.diff(np.sort(offsets[agree])).astype(np.float64)
     if gaps.min() <= 0:
         return 0.0
-    spacing = float(np.median(gaps[gaps < 1.5 * gaps.min()]))
-    if np.abs(gaps / spacing - np.round(gaps / spacing)).max() > 0.25:
+    steps = np.maximum(np.round(gaps / np.median(gaps[gaps < 1.5 * gaps.min()])), 1)
+    spacing = gaps.sum() / steps.sum()
+    if np.abs(gaps / spacing - steps).max() > 0.25:
         return 0.0
     return float(np.median(slopes[agree]))

@@ -240,6 +240,14 @@ def test_no_slope_is_given_for_level_few_or_uneven_lines(slope, offsets):
     assert ruled_slant(_lines_page(slope, offsets)) == 0.0
 
 
+def test_lines_that_do_not_agree_on_their_slope_give_none():
+    # A desk's grain: long, thin, evenly enough spaced, but each at its own slope.
+    page = np.zeros((600, 800), bool)
+    for k, slope in enumerate([12, 14.5, 17, 19.5]):
+        page |= _lines_page(slope, [150 + 60 * k])
+    assert ruled_slant(page) == 0.0
+
+
 @pytest.mark.parametrize(("rotation", "text", "seed"), [(28, ["39 4", "5726 810"], 9022),
                                                         (20, "6080 2417", 3)])
 def test_lined_paper_at_a_tilt_with_no_sheet_edge_is_turned_level_and_read(rotation, text, seed):
