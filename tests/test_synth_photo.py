@@ -292,6 +292,35 @@ def test_squared_paper_has_pale_lines_down_the_sheet_too():
         PhotoConditions(squared=True)
 
 
+def test_a_margin_is_one_pale_red_line_down_the_sheet_left_of_the_writing():
+    lined = plain(close_crop=None, sheet_fill=0.9, ruled=1.3)
+    margin = plain(close_crop=None, sheet_fill=0.9, ruled=1.3, margin=True)
+    lined_image = render_photo(LINE, conditions=lined, seed=2)[0]
+    image, truth, scene = render_photo(LINE, conditions=margin, seed=2, return_scene=True)
+    paper = away_from_ink(scene)
+    darker = (grey(lined_image) - grey(image)) * paper
+    columns = darker.sum(axis=0) / np.maximum(paper.sum(axis=0), 1)
+    printed = np.flatnonzero(columns > 0.5 * columns.max())
+    # One line, about a digit height left of the first digit.
+    assert np.ptp(printed) <= 3
+    first = min(x for x, _, _, _ in (d["box"] for d in truth["digits"]))
+    assert 0.5 < (first - printed.mean()) / scene["digit_height"] < 1.6
+    # Down the whole sheet (which fills the picture's width, and most of its
+    # height), in one run.
+    rows = np.flatnonzero(darker[:, printed].max(axis=1) > 0.5 * darker[:, printed].max())
+    assert np.ptp(rows) > 0.8 * image.shape[0]
+    assert np.isin(np.arange(rows[0], rows[-1]), rows)[
+        paper[rows[0]:rows[-1], printed].all(axis=1)].all()
+    # Pale red: the green and blue channels darken, the red hardly.
+    where = np.zeros(image.shape[:2], bool)
+    where[:, printed] = True
+    where &= paper
+    drop = lined_image[where].astype(float).mean(axis=0) - image[where].astype(float).mean(axis=0)
+    assert drop[1] > 3 * drop[0] and drop[2] > 3 * drop[0]
+    with pytest.raises(OptionError, match="margin needs ruled"):
+        PhotoConditions(margin=True)
+
+
 def test_no_surroundings_means_paper_everywhere():
     conditions = plain(close_crop=None, sheet_fill=0.5)
     _, _, scene = render_photo(LINE, conditions=conditions, seed=1, return_scene=True)

@@ -112,6 +112,10 @@ class PhotoConditions:
         With ``ruled``: the lines are printed down the sheet too, as far
         apart, one through the first line's left end: squared paper (a
         mathematics exercise book's 5 mm squares are about 1 digit height).
+    margin : bool
+        With ``ruled``: a pale red margin line printed down the sheet, a
+        digit height left of where the writing starts, across every ruled
+        line (an exercise book's or a notebook's).
 
     Raises
     ------
@@ -138,6 +142,7 @@ class PhotoConditions:
     surroundings: str = "wood"
     ruled: float | None = None
     squared: bool = False
+    margin: bool = False
 
     def __post_init__(self):
         if len(self.size) != 2 or not all(
@@ -167,6 +172,8 @@ class PhotoConditions:
                 raise OptionError(f"{name} must be None or {lo}-{hi}, got {value}")
         if self.squared and self.ruled is None:
             raise OptionError("squared needs ruled (the squares' side, in digit heights)")
+        if self.margin and self.ruled is None:
+            raise OptionError("margin needs ruled (the lines' spacing, in digit heights)")
         if self.jpeg_quality is not None and not 1 <= self.jpeg_quality <= 100:
             raise OptionError(f"jpeg_quality must be None or 1-100, got {self.jpeg_quality}")
         if len(self.paper_colour) != 3 or min(self.paper_colour) <= 0:
@@ -326,13 +333,15 @@ def _ink_absorption(colour, pen, ink, digit_px, rng):
     return absorb.astype(np.float32), ink * evenness
 
 
-def _ruling(layout, matrix, page_px, digit_px, spacing, size, *, squared=False):
+def _ruling(layout, matrix, page_px, digit_px, spacing, size, *, squared=False, margin=False):
     """Coverage of a lined sheet's printed lines in the picture: (H, W) float32 in [0, 1].
 
     Level lines ``spacing`` digit heights (``digit_px``, in sheet pixels)
     apart, one along the first line of writing's baseline, 0.3 mm wide,
     antialiased as the sheet's edge is; with ``squared``, upright lines as
-    far apart too, one through the first line's left end.
+    far apart too, one through the first line's left end. With ``margin``,
+    also the coverage of a margin line down the sheet, a digit height left
+    of the writing's leftmost start (None without): ``(lines, margin)``.
     """
     px_per_mm = page_px[0] / layout.size_mm[0]
     u, v = framing.plane_points(matrix, size)
@@ -348,11 +357,18 @@ def _ruling(layout, matrix, page_px, digit_px, spacing, size, *, squared=False):
     if squared:
         coverage = np.maximum(coverage, lines(u, layout.lines[0].x_mm * px_per_mm))
     on_sheet = (u >= 0) & (u <= page_px[0]) & (v >= 0) & (v <= page_px[1])
-    return (coverage * on_sheet).astype(np.float32)
+    margin_line = None
+    if margin:
+        x = max(min(line.x_mm for line in layout.lines) * px_per_mm - digit_px, 2 * px_per_mm)
+        margin_line = (np.clip((half - np.abs(u - x)) * pixel + 0.5, 0, 1)
+                       * on_sheet).astype(np.float32)
+    return (coverage * on_sheet).astype(np.float32), margin_line
 
 
-# How much of the light a ruled line takes, per channel: a pale blue print.
+# How much of the light a ruled line takes, per channel: a pale blue print;
+# and a margin line: a pale red one.
 _RULING_ABSORB = np.float32([0.42, 0.28, 0.08])
+_MARGIN_ABSORB = np.float32([0.06, 0.45, 0.4])
 
 
 def _scene(ink, mask, surface, writer, digit_px, conditions, streams, ruling=None):
@@ -366,7 +382,10 @@ def _scene(ink, mask, surface, writer, digit_px, conditions, streams, ruling=Non
     )
     reflect = tint * fibre[..., None]
     if ruling is not None:
-        reflect = reflect * (1 - ruling[..., None] * _RULING_ABSORB)
+        lines, margin = ruling
+        reflect = reflect * (1 - lines[..., None] * _RULING_ABSORB)
+        if margin is not None:
+            reflect = reflect * (1 - margin[..., None] * _MARGIN_ABSORB)
     if surface is not None:
         # The sheet's edge casts a thin shadow on the desk, away from the light.
         dx, dy = paper_rng.uniform(-1, 1, 2) * 0.004 * np.hypot(width, height)
@@ -482,7 +501,7 @@ def render_photo(text_or_layout, *, conditions=None, writer="a", seed=0, name="p
     if conditions.ruled is not None:
         sheet_digit_px = heights[0]
         ruling = _ruling(layout, matrix, page_px, sheet_digit_px, conditions.ruled, size,
-                         squared=conditions.squared)
+                         squared=conditions.squared, margin=conditions.margin)
     light = _scene(ink, mask, surface, writer, digit_px, conditions, streams, ruling)
     light = camera.blur(light, conditions.blur * digit_px)
     light = camera.sensor_noise(
