@@ -23,6 +23,11 @@ that segmentation can take it off and find the digits again:
 A digit the line crosses loses the few pixels it covers, and its halves are
 joined again by the merging of broken digits.
 
+An exercise book's margin line runs down the page across every ruled
+line, and joins them all, with the digits on them, into one piece spanning
+the page. :func:`margin_line_pixels` takes it off, and each line is one
+with only its own digits again.
+
 Lined paper photographed at a tilt, with no sheet edge to straighten it
 by, has its lines slanted across the picture. :func:`ruled_slant` measures
 their slope, so that the page can be turned level first.
@@ -41,7 +46,7 @@ import numpy as np
 
 from .preprocess import estimate_stroke_width
 
-__all__ = ["grid_line_pixels", "ruled_line_pixels", "ruled_slant"]
+__all__ = ["grid_line_pixels", "margin_line_pixels", "ruled_line_pixels", "ruled_slant"]
 
 # Directions a ruled line is looked for in: every degree up to 40 either way.
 _SLOPES = np.tan(np.radians(np.arange(-40, 41)))
@@ -300,6 +305,65 @@ def grid_line_pixels(mask, *, stroke_width=None, share=0.5, squares=0.2):
     return back, pitch
 
 
+def margin_line_pixels(mask, *, stroke_width=None, most=2):
+    """The pixels of a notebook's margin lines, in one piece with its ruled lines.
+
+    A margin line runs down the page across every ruled line, and joins
+    them, and the digits on them, into one piece spanning the page, which
+    is neither squared paper nor a line with digits on it. Each margin is
+    the straightest line of the piece turned on its side
+    (:func:`ruled_line_pixels`, running for at least half the piece's
+    height); where a ruled line or a stroke crosses it, the ink is thicker
+    and stays. It is a margin only if taking it off leaves at least four
+    ruled lines apart: pieces at least half as wide as the piece, holding
+    less ink than a bar a tenth of their width thick.
+
+    Parameters
+    ----------
+    mask : (M, N) bool ndarray
+        One connected component: ruled lines joined by margin lines.
+    stroke_width : float, optional
+        As :func:`ruled_line_pixels`; measured on the piece by default.
+    most : int
+        Margin lines to take, at most.
+
+    Returns
+    -------
+    lines : (M, N) bool ndarray
+        All False when the piece is no lined paper with a margin.
+
+    Examples
+    --------
+    >>> paper = np.zeros((120, 200), bool)
+    >>> paper[10::20, :] = True                    # six ruled lines
+    >>> paper[:, 30:32] = True                     # a margin across them
+    >>> paper[35:50, 100:102] = True               # a "1" standing on a line
+    >>> margin = margin_line_pixels(paper, stroke_width=2)
+    >>> bool(margin[:, 30:32].sum() > 100), bool(margin[:, 40:].any())
+    (True, False)
+    """
+    mask = np.asarray(mask, bool)
+    rows, cols = mask.shape
+    if stroke_width is None:
+        stroke_width = estimate_stroke_width(mask)
+    lines = np.zeros(mask.shape, bool)
+    for _ in range(most):
+        margin = ruled_line_pixels((mask & ~lines).T, min_length=0.5 * rows,
+                                   stroke_width=stroke_width).T
+        if not margin.any():
+            break
+        lines |= margin
+    if not lines.any():
+        return lines
+    count, _, stats, _ = cv2.connectedComponentsWithStats((mask & ~lines).view(np.uint8),
+                                                          connectivity=8)
+    # A ruled line, with or without digits on it, holds far less ink than a
+    # tenth of its length squared (a solid block or a second frame would not).
+    w, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_AREA].astype(float)
+    ruled = (w >= 0.5 * cols) & (area <= 0.1 * w.astype(float) ** 2)
+    return lines if np.count_nonzero(ruled) >= 4 else np.zeros(mask.shape, bool)
+
+
 def _line_direction(mask):
     """Degrees by which ``mask``'s straightest lines fall from its rows (down to the right).
 
@@ -439,7 +503,8 @@ def ruled_slant(ink, *, side=256):
     printed line. At least three of them must agree to within 1.5 degrees
     of their median, slanted by 10 to 45 degrees, and lie evenly spaced, as
     printed lines do (a desk's grain does none of this); their median slope
-    is the answer.
+    is the answer. A margin line joining the lines into one piece is taken
+    off first (:func:`margin_line_pixels`).
 
     Parameters
     ----------
@@ -470,6 +535,18 @@ def ruled_slant(ink, *, side=256):
         small = np.ascontiguousarray(grown[step // 2::step, step // 2::step])
     count, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
     x, y, w, h, area = stats[1:].T
+    # A margin line joins lined paper's lines into one piece spanning the
+    # page: taken off, the lines are bare again.
+    webs = np.flatnonzero(((w >= 0.5 * small.shape[1]) | (h >= 0.5 * small.shape[0]))
+                          & (area < 0.3 * w * h))
+    margins = np.zeros(small.shape, bool)
+    for k in webs:
+        box = np.s_[y[k]:y[k] + h[k], x[k]:x[k] + w[k]]
+        margins[box] |= margin_line_pixels(labels[box] == k + 1)
+    if margins.any():
+        small = np.where(margins, np.uint8(0), small)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+        x, y, w, h, area = stats[1:].T
     long = (area < 0.3 * w * h) & (np.hypot(w, h) >= 0.25 * min(small.shape))
     # A line within 8 degrees of level or upright (a table's, a frame's) is
     # told by its box alone; so is a table's grid, which holds far more ink
@@ -506,9 +583,12 @@ def ruled_slant(ink, *, side=256):
     # and is missing here), to within a quarter. The spacing: the gaps'
     # span over their count of spacings, as the gaps under 1.5 of the least
     # first count them.
-    gaps = np.diff(np.sort(offsets[agree])).astype(np.float64)
-    if gaps.min() <= 0:
+    # (Pieces of one line, a margin taken off between them, lie where it does.)
+    levels = np.sort(offsets[agree])
+    levels = levels[np.concatenate([[True], np.diff(levels) > 1])]
+    if len(levels) < 3:
         return 0.0
+    gaps = np.diff(levels).astype(np.float64)
     steps = np.maximum(np.round(gaps / np.median(gaps[gaps < 1.5 * gaps.min()])), 1)
     spacing = gaps.sum() / steps.sum()
     if np.abs(gaps / spacing - steps).max() > 0.25:

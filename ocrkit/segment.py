@@ -8,7 +8,8 @@ number of pixels:
    page), specks (smaller than a few squared stroke widths), ruled lines
    (much longer than a digit is tall, and thin); a ruled line that digits
    stand on or cross is taken off them (:mod:`ocrkit.ruled`) and the
-   page is segmented again, as are squared paper's lines both ways;
+   page is segmented again, as are squared paper's lines both ways, and
+   the margin line that joins an exercise book's lines;
 3. estimate the typical digit height (a robust median);
 4. merge the parts of one digit: pieces that sit over one another (the
    detached top bar of a 5, a broken 4 or 7) and fit together in one digit's
@@ -38,7 +39,7 @@ import numpy as np
 from .errors import OptionError
 from .preprocess import estimate_stroke_width
 from .reading import ordered_with_direction, reading_order
-from .ruled import grid_line_pixels, ruled_line_pixels
+from .ruled import grid_line_pixels, margin_line_pixels, ruled_line_pixels
 from .words import printed_ink, word_members
 
 __all__ = ["Segmentation", "connected_components", "segment_digits", "reading_order",
@@ -280,6 +281,15 @@ def _grid_lines(labels, stats, pieces):
         removed[y:y + h, x:x + w] |= lines
         pitch = max(pitch, side)
     return removed, pitch
+
+
+def _margin_lines(labels, stats, pieces):
+    """Margin lines joining lined paper's lines in the woven ``pieces``, as a page-sized mask."""
+    removed = np.zeros(labels.shape, bool)
+    for piece in pieces:
+        x, y, w, h = stats[piece - 1, :4]
+        removed[y:y + h, x:x + w] |= margin_line_pixels(labels[y:y + h, x:x + w] == piece)
+    return removed
 
 
 def _line_box(x0, y0, line):
@@ -680,8 +690,13 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     # piece woven across most of the page both ways. Take its straight
     # lines off and start again. (A solid border or shadow is no weave.)
     woven = (w > 0.5 * cols) & (h > 0.5 * rows) & (fill < 0.4)
-    if woven.any() and not unwoven:
+    if (woven | grid).any() and not unwoven:
         removed, pitch = _grid_lines(labels, stats, ids[woven])
+        if not removed.any():
+            # Lined paper whose margin line joins its lines, woven across the
+            # page or spanning half of it as a table would: take the margin
+            # off, and the lines are lined paper's again.
+            removed = _margin_lines(labels, stats, ids[woven | grid])
         if removed.any():
             # The lines cut the digits they cross into pieces a square tall
             # at most: measured then, the digits' height would be a piece's,

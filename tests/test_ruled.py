@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from ocrkit.pipeline import read_page
-from ocrkit.ruled import grid_line_pixels, ruled_line_pixels, ruled_slant
+from ocrkit.ruled import grid_line_pixels, margin_line_pixels, ruled_line_pixels, ruled_slant
 from ocrkit.synth import PhotoConditions, hard_cases, render_photo
 
 
@@ -266,3 +266,62 @@ def test_lined_paper_at_a_tilt_with_no_sheet_edge_is_turned_level_and_read(rotat
         x, y, w, h = box
         tx, ty, tw, th = digit["box"]
         assert abs((x + w / 2) - (tx + tw / 2)) < tw and abs((y + h / 2) - (ty + th / 2)) < th
+
+
+def _lined_with_margin(n_lines=6, columns=(60,), size=(260, 400)):
+    """Ruled lines 40 px apart joined by upright lines at ``columns``, and a
+    "1" standing on the third line; returns the mask, the upright lines and the 1."""
+    rows, cols = size
+    paper = np.zeros(size, bool)
+    for k in range(n_lines):
+        paper[20 + 40 * k:22 + 40 * k, :] = True
+    upright = np.zeros(size, bool)
+    for x in columns:
+        upright[:, x:x + 2] = True
+    one = np.zeros(size, bool)
+    one[70:100, 200:203] = True
+    return paper | upright | one, upright, one
+
+
+def test_a_margin_line_joining_ruled_lines_is_found_and_the_lines_and_digits_left():
+    mask, margin, one = _lined_with_margin()
+    found = margin_line_pixels(mask, stroke_width=2)
+    # The margin between the lines goes; the lines stay whole through it
+    # (thicker where they cross), and the 1 keeps every pixel.
+    assert found[margin].mean() > 0.8
+    assert not found[one].any()
+    assert not found[:, 70:].any()
+    count, _ = cv2.connectedComponents((mask & ~found).view(np.uint8))
+    assert count - 1 == 6  # six ruled lines, one with the 1 on it
+
+
+@pytest.mark.parametrize(("n_lines", "columns"), [
+    (3, (60,)),              # three lines: too few to be lined paper
+    (6, (60, 170, 280)),     # a table's grid: its other columns still hold it together
+])
+def test_no_margin_is_taken_from_what_is_no_lined_paper(n_lines, columns):
+    mask, _, _ = _lined_with_margin(n_lines, columns)
+    assert not margin_line_pixels(mask, stroke_width=2).any()
+
+
+def test_the_slope_of_lines_joined_by_a_margin_is_measured():
+    page = _lines_page(18, [150 + 40 * k for k in range(6)]).copy()
+    # A margin across all of them, at right angles (as printed on the sheet).
+    centre = np.array([250.0, 250.0])
+    down = np.array([-np.sin(np.radians(18)), np.cos(np.radians(18))])
+    a, b = centre - down * 200, centre + down * 200
+    layer = page.view(np.uint8).copy()
+    cv2.line(layer, np.round(a).astype(int).tolist(), np.round(b).astype(int).tolist(), 1, 1)
+    assert ruled_slant(layer.view(bool)) == pytest.approx(18, abs=1.0)
+
+
+@pytest.mark.parametrize(("rotation", "text", "seed"), [(3, ["3141 5926", "2718 2818"], 4),
+                                                        (-17, ["52 907", "3318 46"], 8)])
+def test_lined_paper_with_a_margin_line_is_read(rotation, text, seed):
+    # An exercise book's red margin line crosses every ruled line: lines,
+    # margin and the digits on the lines were one piece spanning the page,
+    # dropped whole as a table or the page's border, and nothing was read.
+    conditions = PhotoConditions(size=(1024, 768), sheet_fill=0.95, rotation=rotation,
+                                 contrast=0.6, ruled=1.3, margin=True, surroundings="none")
+    photo, truth = render_photo(text, conditions=conditions, seed=seed)
+    assert read_page(photo).lines == truth["lines"]
