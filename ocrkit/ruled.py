@@ -41,6 +41,8 @@ lies along a line, as thick as the line, goes with it: a 7's stem standing
 on an upright line of the squares can read as a 1.
 """
 
+import math
+
 import cv2
 import numpy as np
 
@@ -578,19 +580,42 @@ def ruled_slant(ink, *, side=256):
     agree = np.abs(slopes - middle) <= 1.5
     if agree.sum() < 3 or not 10.0 <= abs(middle) <= 45.0:
         return 0.0
-    # Printed lines are evenly spaced: every gap between neighbouring lines
-    # is a whole number of spacings (a line with digits on it is not bare,
-    # and is missing here), to within a quarter. The spacing: the gaps'
-    # span over their count of spacings, as the gaps under 1.5 of the least
-    # first count them.
     # (Pieces of one line, a margin taken off between them, lie where it does.)
     levels = np.sort(offsets[agree])
     levels = levels[np.concatenate([[True], np.diff(levels) > 1])]
-    if len(levels) < 3:
-        return 0.0
-    gaps = np.diff(levels).astype(np.float64)
-    steps = np.maximum(np.round(gaps / np.median(gaps[gaps < 1.5 * gaps.min()])), 1)
-    spacing = gaps.sum() / steps.sum()
-    if np.abs(gaps / spacing - steps).max() > 0.25:
+    if len(levels) < 3 or not _evenly_spaced(levels):
         return 0.0
     return float(np.median(slopes[agree]))
+
+
+def _evenly_spaced(levels):
+    """Whether lines at ``levels`` (sorted, across their direction) are printed ones.
+
+    Printed lines are evenly spaced on the sheet: every gap between
+    neighbouring lines is a whole number of spacings (a line with digits on
+    it is not bare, and is missing), to within a quarter. A camera tilted
+    across the lines makes their spacing shrink steadily from the near side
+    of the picture to the far one, so the spacing is a straight-line
+    function of where the gap lies, fitted to the gaps of neighbouring lines
+    (those under 1.5 of the least), and may change by at most 2 times over
+    the page (a camera tilted 35 degrees, close up). A desk's grain,
+    irregular, fits no such spacing.
+    """
+    levels = [int(level) for level in levels]
+    gaps = [b - a for a, b in zip(levels, levels[1:])]
+    middles = [(a + b) / 2 for a, b in zip(levels, levels[1:])]
+    near = [(m, g) for m, g in zip(middles, gaps) if g < 1.5 * min(gaps)]
+    # A least-squares line through the neighbours' gaps, in exact sums (the
+    # same on every machine); one gap, or gaps at one place, give a constant.
+    n = len(near)
+    sum_m, sum_g = math.fsum(m for m, _ in near), math.fsum(g for _, g in near)
+    spread = n * math.fsum(m * m for m, _ in near) - sum_m * sum_m
+    slope = (n * math.fsum(m * g for m, g in near) - sum_m * sum_g) / spread if spread > 0 else 0.0
+    spacing = [(sum_g - slope * sum_m) / n + slope * m for m in middles]
+    if min(spacing) <= 0 or max(spacing) > 2.0 * min(spacing):
+        return False
+    for gap, local in zip(gaps, spacing):
+        steps = max(round(gap / local), 1)
+        if abs(gap / local - steps) > 0.25:
+            return False
+    return True

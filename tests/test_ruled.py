@@ -231,6 +231,13 @@ def test_the_slope_of_evenly_spaced_slanted_lines_is_measured(slope):
     assert ruled_slant(_lines_page(slope, offsets)) == pytest.approx(slope, abs=1.0)
 
 
+def test_lines_closing_up_across_the_picture_as_in_perspective_are_measured():
+    # A camera tilted across the lines: their spacing shrinks steadily from
+    # 55 to 35 px across the picture (a line with digits on it is missing).
+    offsets = [151, 206, 257, 305, 469, 503, 538]
+    assert ruled_slant(_lines_page(-25, offsets, shape=(700, 800))) == pytest.approx(-25, abs=1)
+
+
 @pytest.mark.parametrize(("slope", "offsets"), [
     (5, [150, 190, 230, 270]),        # nearly level: read as it is
     (20, [150, 190]),                  # two lines say too little
