@@ -762,7 +762,7 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     # Words (printed or written) are set aside before the digits' height is
     # measured: a form's many letters would otherwise set it. Letters are
     # judged as components, before an i's dot makes its letter look tall.
-    letters = word_members(boxes)
+    letters = word_members(boxes, characters=groups)
     in_word = np.array([letters[g].any() for g in groups], bool)
     dropped += [(_plain(b), "part of a word") for b in group_boxes[in_word]]
     if callable(saturation) and in_word.any():

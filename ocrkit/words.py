@@ -14,9 +14,11 @@ what sets words apart from numbers:
 A run of at least three close neighbours in which at least two, and at least
 a third, are clearly shorter than the tallest is taken for a word, and its
 close neighbours on the row (a broken letter, a capital) join it. A piece
-of a broken digit lying over another is not a short letter, nor is a dot
-floating where text puts none (an i's dot sits over its stem, a full stop
-on the line): grainy paper sprinkles such specks among a thin pen's digits.
+of a broken digit lying over another is not a short letter, nor is a
+stroke of a broken digit whose strokes, joined, stand as tall as the
+letters beside it, nor is a dot floating where text puts none (an i's dot
+sits over its stem, a full stop on the line): grainy paper sprinkles such
+specks among a thin pen's digits.
 
 On a colour photo, the ink tells more: a printed form is printed in black,
 and filled in with a coloured pen. When the page's words are in grey ink and
@@ -132,13 +134,19 @@ def _stray_dots(boxes, height):
     return dot & floating & ~_stacked(boxes).any(axis=1)
 
 
-def word_members(boxes):
+def word_members(boxes, *, characters=None):
     """Which boxes belong to runs shaped like words.
 
     Parameters
     ----------
     boxes : (N, 4) array_like
         ``x, y, w, h`` of candidate characters.
+    characters : list of lists of int, optional
+        The boxes joined into one character each (the parts of a broken
+        digit, an i with its dot), every box in one. A part of a character
+        as tall as the run's tall letters is no short letter: a thin pen's
+        7 broken into bar and stem, beside a 3, is no word. (A dot joined
+        to a stroke, an i's, leaves the stroke as it is.)
 
     Returns
     -------
@@ -156,6 +164,18 @@ def word_members(boxes):
     if len(boxes) < 3:
         return in_word
     stacked = _stacked(boxes)
+    # Each box's character's height: its own, or, joined with other strokes
+    # (not a dot: an i's dot makes no tall letter of its stem), theirs.
+    joined = boxes[:, 3].copy()
+    for members in characters or []:
+        if len(members) < 2:
+            continue
+        members = np.asarray(members)
+        top, bottom = boxes[members, 1], boxes[members, 1] + boxes[members, 3]
+        height = bottom.max() - top.min()
+        strokes = np.maximum(boxes[members, 2], boxes[members, 3]) > _DOT * height
+        if strokes.sum() >= 2:
+            joined[members[strokes]] = bottom[strokes].max() - top[strokes].min()
     for run in _runs(boxes):
         if len(run) < 3:
             continue
@@ -168,6 +188,8 @@ def word_members(boxes):
         short &= ~_pieces(boxes, run, heights.max(), stacked)
         # Nor is a speck beside them a short letter.
         short &= ~_stray_dots(boxes[run], heights.max())
+        # Nor a part of a character as tall as the tall letters.
+        short &= joined[run] < _SHORT * heights.max()
         if short.sum() >= 2 and short.mean() >= 1 / 3:
             in_word[run] = True
     # A word's neighbours on its row join it a little further out: short

@@ -94,3 +94,19 @@ def test_a_number_with_broken_strokes_on_grainy_paper_is_read(seed):
 
     (case,) = hard_cases(seed=seed, names=["paper_on_fabric"])
     assert read_page(case.image).lines == case.truth["lines"]
+
+
+def test_a_digit_broken_into_strokes_side_by_side_is_one_tall_character():
+    # "37" in a thin pen on grainy paper, as segmented: the 7 broken into
+    # the end of its bar, a crumb of it, and its stem, none over another.
+    three = (284, 211, 36, 53)
+    seven = [(341, 218, 14, 13), (330, 220, 10, 5), (327, 232, 20, 35)]
+    boxes = [three, *seven]
+    assert word_members(boxes).all()  # judged piece by piece: short letters
+    assert not word_members(boxes, characters=[[0], [1, 2, 3]]).any()
+
+
+def test_an_i_joined_to_its_dot_is_still_a_short_letter():
+    # "tie": t, i (stem and dot, joined as one character), e.
+    boxes = [(0, 52, 10, 48), (12, 66, 6, 34), (12, 54, 6, 6), (20, 66, 14, 34)]
+    assert word_members(boxes, characters=[[0], [1, 2], [3]]).all()
