@@ -98,7 +98,7 @@ def page_ink(image, *, method="contrast", flatten=True, scale="auto", look_for_s
         straightened when its outline is clear. False for an image that is
         the page already (a template sheet mapped onto its layout). A page
         not straightened by its sheet's outline whose ruled lines slant by
-        10 degrees or more (:func:`ocrkit.ruled.ruled_slant`) is turned
+        5 degrees or more (:func:`ocrkit.ruled.ruled_slant`) is turned
         level, with its ink.
 
     Returns

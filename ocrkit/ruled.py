@@ -510,10 +510,11 @@ def ruled_slant(ink, *, side=256):
     stays whole): every component that is thin (ink on less than 30 % of
     its box), at least a quarter of the page's shorter side long and thirty
     times as long as its rotated bounding rectangle is wide is a bare
-    printed line. At least three of them must agree to within 1.5 degrees
-    of their median, slanted by 10 to 45 degrees, and lie evenly spaced, as
-    printed lines do (a desk's grain does none of this); their median slope
-    is the answer. A margin line joining the lines into one piece is taken
+    printed line. At least three of them must agree on their slope (to
+    within 1.5 degrees of their median, or of a steady fan in perspective:
+    :func:`_agreeing`), slanted by 5 to 45 degrees, and lie evenly spaced,
+    as printed lines do (a desk's grain does none of this); their median
+    slope is the answer. A margin line joining the lines into one piece is taken
     off first (:func:`margin_line_pixels`).
 
     Parameters
@@ -558,10 +559,10 @@ def ruled_slant(ink, *, side=256):
         count, labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
         x, y, w, h, area = stats[1:].T
     long = (area < 0.3 * w * h) & (np.hypot(w, h) >= 0.25 * min(small.shape))
-    # A line within 8 degrees of level or upright (a table's, a frame's) is
+    # A line within 4.5 degrees of level or upright (a table's, a frame's) is
     # told by its box alone; so is a table's grid, which holds far more ink
     # for its length than a line with a row of digits on it.
-    long &= (h >= 0.15 * w) & (w >= 0.15 * h)
+    long &= (h >= 0.08 * w) & (w >= 0.08 * h)
     long &= area <= 0.05 * min(small.shape) * np.hypot(w, h)
     slopes, offsets = [], []
     for k in np.flatnonzero(long):
@@ -583,10 +584,10 @@ def ruled_slant(ink, *, side=256):
         offsets.append(across_line.min() + np.bincount(across_line - across_line.min()).argmax())
     if len(slopes) < 3:
         return 0.0
-    slopes, offsets = np.array(slopes), np.array(offsets)
-    middle = float(np.median(slopes))
-    agree = np.abs(slopes - middle) <= 1.5
-    if agree.sum() < 3 or not 10.0 <= abs(middle) <= 45.0:
+    slopes, offsets = np.array(slopes, np.float64), np.array(offsets)
+    agree = _agreeing(slopes, offsets, min(small.shape))
+    middle = float(np.median(slopes[agree]))
+    if agree.sum() < 3 or not 5.0 <= abs(middle) <= 45.0:
         return 0.0
     # (Pieces of one line, a margin taken off between them, lie where it does.)
     levels = np.sort(offsets[agree])
@@ -594,6 +595,32 @@ def ruled_slant(ink, *, side=256):
     if len(levels) < 3 or not _evenly_spaced(levels):
         return 0.0
     return float(np.median(slopes[agree]))
+
+
+def _agreeing(slopes, offsets, side, *, within=1.5, fan=15.0):
+    """(K,) bool: the lines that agree on their slope, as printed lines do.
+
+    Printed lines are parallel on the sheet: their slopes agree to within
+    ``within`` degrees of their median. A camera tilted along the lines
+    makes them fan out towards a vanishing point, their slope changing
+    steadily across the page (from 5 to 12 degrees on a close-up of an
+    exercise book): then they agree with a straight line through two of
+    them (slope against offset), changing by at most ``fan`` degrees over
+    the page's shorter ``side`` (what a camera tilted 35 degrees does;
+    lines fanning faster are a desk's grain). The larger set wins, the
+    parallel one on a tie; pairs are tried in order, so that the answer is
+    the same on every machine.
+    """
+    best = np.abs(slopes - np.median(slopes)) <= within
+    for i in range(len(slopes)):
+        for j in range(i + 1, len(slopes)):
+            if offsets[i] == offsets[j]:
+                continue
+            rate = (slopes[j] - slopes[i]) / float(offsets[j] - offsets[i])
+            agree = np.abs(slopes - (slopes[i] + rate * (offsets - offsets[i]))) <= within
+            if agree.sum() > best.sum() and abs(rate) * side <= fan:
+                best = agree
+    return best
 
 
 def _evenly_spaced(levels):
