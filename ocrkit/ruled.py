@@ -586,8 +586,10 @@ def ruled_slant(ink, *, side=256):
         return 0.0
     slopes, offsets = np.array(slopes, np.float64), np.array(offsets)
     agree = _agreeing(slopes, offsets, min(small.shape))
+    if agree.sum() < 3:
+        return 0.0
     middle = float(np.median(slopes[agree]))
-    if agree.sum() < 3 or not 5.0 <= abs(middle) <= 45.0:
+    if not 5.0 <= abs(middle) <= 45.0:
         return 0.0
     # (Pieces of one line, a margin taken off between them, lie where it does.)
     levels = np.sort(offsets[agree])

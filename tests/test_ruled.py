@@ -1,5 +1,7 @@
 """Ruled lines found in the ink they touch, and digits read off lined paper."""
 
+import warnings
+
 import cv2
 import numpy as np
 import pytest
@@ -254,6 +256,16 @@ def test_lines_fanning_out_as_in_perspective_are_measured_by_their_median_slope(
 ])
 def test_no_slope_is_given_for_level_few_or_uneven_lines(slope, offsets):
     assert ruled_slant(_lines_page(slope, offsets)) == 0.0
+
+
+def test_lines_of_which_none_agree_give_none_quietly():
+    # Four slopes 10 degrees apart: no two agree, and no fan holds them.
+    page = np.zeros((600, 800), bool)
+    for k, slope in enumerate([10, 20, 30, 40]):
+        page |= _lines_page(slope, [150 + 60 * k])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no median of nothing on the way
+        assert ruled_slant(page) == 0.0
 
 
 def test_lines_that_do_not_agree_on_their_slope_give_none():
