@@ -690,13 +690,15 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     # piece woven across most of the page both ways. Take its straight
     # lines off and start again. (A solid border or shadow is no weave.)
     woven = (w > 0.5 * cols) & (h > 0.5 * rows) & (fill < 0.4)
-    if (woven | grid).any() and not unwoven:
+    # Lined paper whose margin line joins its lines (and the digits on
+    # them) spans half of the page as a table would, or, turned level on a
+    # larger canvas, a quarter of it each way.
+    webbed = woven | grid | ((w > 0.25 * cols) & (h > 0.25 * rows) & (fill < 0.1) & ~border)
+    if webbed.any() and not unwoven:
         removed, pitch = _grid_lines(labels, stats, ids[woven])
         if not removed.any():
-            # Lined paper whose margin line joins its lines, woven across the
-            # page or spanning half of it as a table would: take the margin
-            # off, and the lines are lined paper's again.
-            removed = _margin_lines(labels, stats, ids[woven | grid])
+            # Take the margin off, and the lines are lined paper's again.
+            removed = _margin_lines(labels, stats, ids[webbed])
         if removed.any():
             # The lines cut the digits they cross into pieces a square tall
             # at most: measured then, the digits' height would be a piece's,

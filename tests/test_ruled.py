@@ -356,3 +356,16 @@ def test_lined_paper_with_a_margin_line_is_read(rotation, text, seed):
                                  contrast=0.6, ruled=1.3, margin=True, surroundings="none")
     photo, truth = render_photo(text, conditions=conditions, seed=seed)
     assert read_page(photo).lines == truth["lines"]
+
+
+@pytest.mark.parametrize(("rotation", "seed"), [(-26, 3), (22, 4)])
+def test_a_tilted_close_up_of_lined_paper_with_its_margin_in_view_is_read(rotation, seed):
+    # Turned level, the page sits on a canvas larger than the photo, and the
+    # lines joined by the margin span only a third of it each way: no table
+    # spanning half the page, so the piece was dropped as too large, with
+    # every digit standing on a line (the page read as '83').
+    conditions = PhotoConditions(size=(1024, 768), sheet_fill=0.8, rotation=rotation,
+                                 perspective=1, contrast=0.5, paper_tone=190, noise=0.02,
+                                 surroundings="none", ruled=1.45, margin=True)
+    photo, truth = render_photo(["4829 1063", "75 31"], conditions=conditions, seed=seed)
+    assert read_page(photo).lines == truth["lines"]
