@@ -292,6 +292,27 @@ def _margin_lines(labels, stats, pieces):
     return removed
 
 
+def _letters(boxes, groups, height, tallest):
+    """(N,) bool: the components of ``boxes`` in runs shaped like words.
+
+    Only pieces a letter could be are looked at: none taller than
+    ``tallest`` (a margin line or a frame's side beside a number would be
+    its one tall letter, and the digits its short ones), nor flat, over
+    2.5 times as wide as tall (a dash of a faint ruled line beside a digit
+    is no short letter). ``groups`` are the characters the pieces were
+    joined into (:func:`ocrkit.words.word_members`).
+    """
+    flat = (boxes[:, 2] > 2.5 * boxes[:, 3]) & (boxes[:, 3] < 0.4 * height)
+    letter_like = (boxes[:, 3] <= tallest) & ~flat
+    kept = np.flatnonzero(letter_like)
+    place = np.full(len(boxes), -1)
+    place[kept] = np.arange(len(kept))
+    characters = [[int(place[i]) for i in g if letter_like[i]] for g in groups]
+    letters = np.zeros(len(boxes), bool)
+    letters[kept] = word_members(boxes[kept], characters=[c for c in characters if c])
+    return letters
+
+
 def _line_box(x0, y0, line):
     """The box ``x, y, w, h`` on the page of a line's pixels (a mask placed at ``x0, y0``)."""
     rows, cols = np.nonzero(line)
@@ -764,7 +785,7 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
     # Words (printed or written) are set aside before the digits' height is
     # measured: a form's many letters would otherwise set it. Letters are
     # judged as components, before an i's dot makes its letter look tall.
-    letters = word_members(boxes, characters=groups)
+    letters = _letters(boxes, groups, height, max_height * height)
     in_word = np.array([letters[g].any() for g in groups], bool)
     dropped += [(_plain(b), "part of a word") for b in group_boxes[in_word]]
     if callable(saturation) and in_word.any():

@@ -384,6 +384,19 @@ def test_a_large_blot_is_too_large_for_a_digit(mnist):
     assert [reason for _, reason in found.dropped] == ["too large for a digit"]
 
 
+def test_a_tall_line_beside_a_number_does_not_make_it_a_word(mnist):
+    # A piece of a margin line, four digit heights tall, close to a number's
+    # first digit: taken for a word's tall letter, it made the digits its
+    # short ones, and the number was dropped as a word.
+    height = 40
+    page, truth = compose([ordinary_digits(mnist, height, 4)], height, gaps=0.15, margin=4.0)
+    x = truth[0, 0] - int(0.4 * height)
+    page[int(2.5 * height):int(6.5 * height), x - 3:x] = True
+    found = segment_digits(page)
+    np.testing.assert_array_equal(found.boxes, truth)
+    assert [reason for _, reason in found.dropped] == ["too large for a digit"]
+
+
 def test_ink_cut_by_the_image_edge_is_dropped_but_a_whole_digit_at_the_edge_is_kept(mnist):
     height = 60
     digits = ordinary_digits(mnist, height, 7)
