@@ -858,8 +858,12 @@ def _segment(ink, *, merge, split, scorer, min_height, max_height, number_gap, s
             if trimmed is None:
                 continue
             sub, top, left = trimmed
-            final_boxes.append(np.array([box[0] + a + left, box[1] + top, sub.shape[1],
-                                         sub.shape[0]]))
+            part = np.array([box[0] + a + left, box[1] + top, sub.shape[1], sub.shape[0]])
+            if sub.shape[0] < min_height * height:
+                # A dash of a faint line, merged with the digit beside it.
+                dropped.append((_plain(part), "too small for a digit"))
+                continue
+            final_boxes.append(part)
             final_masks.append(sub)
 
     final_boxes = np.array(final_boxes, int).reshape(-1, 4)

@@ -397,6 +397,19 @@ def test_a_tall_line_beside_a_number_does_not_make_it_a_word(mnist):
     assert [reason for _, reason in found.dropped] == ["too large for a digit"]
 
 
+def test_the_dashes_of_a_faint_ruled_line_do_not_make_a_number_a_word(mnist):
+    # A faint line the digits stand on, broken into dashes in the gaps
+    # between them: flat pieces, no short letters.
+    height = 40
+    page, truth = compose([ordinary_digits(mnist, height, 4)], height, gaps=0.6, margin=2.0)
+    bottom = truth[:, 1] + truth[:, 3]
+    for (x, _, w, _), (next_x, *_), low in zip(truth[:-1], truth[1:], bottom):
+        page[low - 4:low - 2, x + w + 5:next_x - 5] = True
+    found = segment_digits(page)
+    np.testing.assert_array_equal(found.boxes, truth)
+    assert [reason for _, reason in found.dropped] == ["too small for a digit"] * 3
+
+
 def test_ink_cut_by_the_image_edge_is_dropped_but_a_whole_digit_at_the_edge_is_kept(mnist):
     height = 60
     digits = ordinary_digits(mnist, height, 7)
