@@ -413,8 +413,7 @@ def _upright_grid_lines(mask, stroke_width, extents, share, squares):
     lengths = (share * extents[0], share * extents[1])
     across = _lines_along(along_rows, lengths[0])
     down = _lines_along(along_cols, lengths[1])
-    pitches = [float(np.median(np.diff(levels))) if len(levels) >= 4 else 0.0
-               for levels in (across, down)]
+    pitches = [_pitch(levels) for levels in (across, down)]
     if min(pitches) <= 0 or abs(pitches[0] - pitches[1]) > squares * max(pitches):
         return lines, 0.0, upright
     if stroke_width is None:
@@ -469,6 +468,20 @@ def _upright_grid_lines(mask, stroke_width, extents, share, squares):
     kept = mask & ~lines
     lines &= ~(_on_both_sides(kept, 2 * reach, axis=0) | _on_both_sides(kept, 2 * reach, axis=1))
     return lines, float(np.mean(pitches)), upright
+
+
+def _pitch(levels):
+    """The spacing of squared paper's lines at ``levels`` (sorted), or 0.0 for fewer than four.
+
+    The median gap between neighbouring lines, leaving out gaps under 0.6
+    of the wider gaps' median: a row of large digits across the squares
+    holds as much ink as a line, and splits a square into short gaps.
+    """
+    if len(levels) < 4:
+        return 0.0
+    gaps = np.diff(levels)
+    wide = np.median(gaps[gaps >= np.median(gaps)])
+    return float(np.median(gaps[gaps >= 0.6 * wide]))
 
 
 def _lines_along(counts, min_length):

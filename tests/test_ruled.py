@@ -315,6 +315,21 @@ def test_lined_paper_at_a_tilt_with_no_sheet_edge_is_turned_level_and_read(rotat
         assert abs((x + w / 2) - (tx + tw / 2)) < tw and abs((y + h / 2) - (ty + th / 2)) < th
 
 
+def test_squares_crossed_by_rows_of_large_digits_are_still_squares():
+    # Three rows of digits across squared paper, each between two lines,
+    # hold as much ink per row as a line: taken for lines, they split
+    # their squares into half gaps, and the median gap was half a square
+    # one way and a square the other: no squared paper.
+    paper = np.zeros((400, 400), bool)
+    paper[::40, :] = paper[:, ::40] = True
+    for top in (85, 165, 245):
+        for x in range(22, 378, 6):
+            paper[top:top + 30, x:x + 3] = True
+    lines, pitch = grid_line_pixels(paper, stroke_width=2)
+    assert pitch == pytest.approx(40, abs=1)
+    assert lines[::40, :].mean() > 0.9 and not lines[100, 23:25].any()
+
+
 def _lined_with_margin(n_lines=6, columns=(60,), size=(260, 400)):
     """Ruled lines 40 px apart joined by upright lines at ``columns``, and a
     "1" standing on the third line; returns the mask, the upright lines and the 1."""
