@@ -274,16 +274,24 @@ def test_ruled_paper_has_pale_blue_lines_the_digits_stand_on(spacing):
         PhotoConditions(ruled=0.1)
 
 
-def test_squared_paper_has_pale_lines_down_the_sheet_too():
-    spacing = 1.5
-    ruled = plain(close_crop=None, sheet_fill=0.9, ruled=spacing)
-    squared = plain(close_crop=None, sheet_fill=0.9, ruled=spacing, squared=True)
-    lined_image = render_photo(LINE, conditions=ruled, seed=2)[0]
-    image, _, scene = render_photo(LINE, conditions=squared, seed=2, return_scene=True)
+def _upright_print(spacing, **extra):
+    """A lined photo with ``extra`` conditions, against the same without: the
+    lined photo, the photo, its truth and scene, the paper away from the ink,
+    how much darker each pixel of it is, and the columns clearly darker."""
+    lined = plain(close_crop=None, sheet_fill=0.9, ruled=spacing)
+    lined_image = render_photo(LINE, conditions=lined, seed=2)[0]
+    conditions = plain(close_crop=None, sheet_fill=0.9, ruled=spacing, **extra)
+    image, truth, scene = render_photo(LINE, conditions=conditions, seed=2, return_scene=True)
     paper = away_from_ink(scene)
     darker = (grey(lined_image) - grey(image)) * paper
     columns = darker.sum(axis=0) / np.maximum(paper.sum(axis=0), 1)
     printed = np.flatnonzero(columns > 0.5 * columns.max())
+    return lined_image, image, truth, scene, paper, darker, printed
+
+
+def test_squared_paper_has_pale_lines_down_the_sheet_too():
+    spacing = 1.5
+    _, _, _, scene, _, _, printed = _upright_print(spacing, squared=True)
     starts = printed[np.flatnonzero(np.diff(np.concatenate([[-9], printed])) > 2)]
     # Upright lines as far apart as the level ones: squares.
     assert len(starts) >= 4
@@ -293,14 +301,7 @@ def test_squared_paper_has_pale_lines_down_the_sheet_too():
 
 
 def test_a_margin_is_one_pale_red_line_down_the_sheet_left_of_the_writing():
-    lined = plain(close_crop=None, sheet_fill=0.9, ruled=1.3)
-    margin = plain(close_crop=None, sheet_fill=0.9, ruled=1.3, margin=True)
-    lined_image = render_photo(LINE, conditions=lined, seed=2)[0]
-    image, truth, scene = render_photo(LINE, conditions=margin, seed=2, return_scene=True)
-    paper = away_from_ink(scene)
-    darker = (grey(lined_image) - grey(image)) * paper
-    columns = darker.sum(axis=0) / np.maximum(paper.sum(axis=0), 1)
-    printed = np.flatnonzero(columns > 0.5 * columns.max())
+    lined_image, image, truth, scene, paper, darker, printed = _upright_print(1.3, margin=True)
     # One line, about a digit height left of the first digit.
     assert np.ptp(printed) <= 3
     first = min(x for x, _, _, _ in (d["box"] for d in truth["digits"]))
