@@ -41,8 +41,6 @@ lies along a line, as thick as the line, goes with it: a 7's stem standing
 on an upright line of the squares can read as a 1.
 """
 
-import math
-
 import cv2
 import numpy as np
 
@@ -654,21 +652,15 @@ def _evenly_spaced(levels):
     the page (a camera tilted 35 degrees, close up). A desk's grain,
     irregular, fits no such spacing.
     """
-    levels = [int(level) for level in levels]
-    gaps = [b - a for a, b in zip(levels, levels[1:])]
-    middles = [(a + b) / 2 for a, b in zip(levels, levels[1:])]
-    near = [(m, g) for m, g in zip(middles, gaps) if g < 1.5 * min(gaps)]
-    # A least-squares line through the neighbours' gaps, in exact sums (the
+    levels = np.asarray(levels, np.int64)
+    gaps = np.diff(levels)
+    where = levels[:-1] + levels[1:]  # twice each gap's middle: whole numbers
+    near = gaps < 1.5 * gaps.min()
+    # A least-squares line through the neighbours' gaps (exact sums: the
     # same on every machine); one gap, or gaps at one place, give a constant.
-    n = len(near)
-    sum_m, sum_g = math.fsum(m for m, _ in near), math.fsum(g for _, g in near)
-    spread = n * math.fsum(m * m for m, _ in near) - sum_m * sum_m
-    slope = (n * math.fsum(m * g for m, g in near) - sum_m * sum_g) / spread if spread > 0 else 0.0
-    spacing = [(sum_g - slope * sum_m) / n + slope * m for m in middles]
-    if min(spacing) <= 0 or max(spacing) > 2.0 * min(spacing):
+    slope, offset = _fit(where[near], gaps[near])
+    spacing = offset + slope * where
+    if spacing.min() <= 0 or spacing.max() > 2.0 * spacing.min():
         return False
-    for gap, local in zip(gaps, spacing):
-        steps = max(round(gap / local), 1)
-        if abs(gap / local - steps) > 0.25:
-            return False
-    return True
+    steps = np.maximum(np.round(gaps / spacing), 1)
+    return bool(np.abs(gaps / spacing - steps).max() <= 0.25)

@@ -284,7 +284,7 @@ def _grid_lines(labels, stats, pieces):
 
 
 def _margin_lines(labels, stats, pieces):
-    """Margin lines joining lined paper's lines in the woven ``pieces``, as a page-sized mask."""
+    """Margin lines joining lined paper's lines in the ``pieces`` (labels), as a page-sized mask."""
     removed = np.zeros(labels.shape, bool)
     for piece in pieces:
         x, y, w, h = stats[piece - 1, :4]
