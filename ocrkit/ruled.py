@@ -527,8 +527,8 @@ def ruled_slant(ink, *, side=256):
     within 1.5 degrees of their median, or of a steady fan in perspective:
     :func:`_agreeing`), slanted by 5 to 45 degrees, and lie evenly spaced,
     as printed lines do (a desk's grain does none of this); their median
-    slope is the answer. A margin line joining the lines into one piece is taken
-    off first (:func:`margin_line_pixels`).
+    slope is the answer. A margin line joining the lines into one piece is
+    taken off first (:func:`margin_line_pixels`).
 
     Parameters
     ----------
