@@ -227,6 +227,21 @@ def _page_speed(pages):
                    for r in rows]),
            "", f"{within} of {len(rows)} pages read within their budget."]
     out += [f"- skipped: {p}" for p in pages["problems"]]
+    staged = [r for r in rows if r.get("stages")]
+    if staged:
+        out += ["", "Where the time goes: each stage's median over as many more reads of the page "
+                "(timed apart from the reads above), in ms. Sheet: looking for a sheet lying on "
+                "something darker (`ocrkit.paper.find_sheet`); preprocessing: the rest of "
+                "`ocrkit.ink.page_ink` (grey, resolution, flattening, binarisation, lined paper "
+                "turned level); segmentation: `ocrkit.segment.segment_digits`, with the "
+                "classifier's scoring of the pieces it may join or cut; reading: normalising and "
+                "classifying the digits found.", "",
+                _table(["page", "read ms", "sheet", "preprocessing", "segmentation", "reading"],
+                       [[f"`{r['page']}`", _num(1000 * r["read_s"], 1)]
+                        + [_num(1000 * r["stages"][key], 1)
+                           for key in ("sheet_s", "preprocessing_s", "segmentation_s",
+                                       "reading_s")]
+                        for r in staged])]
     return out
 
 

@@ -16,6 +16,9 @@ The process is measured as a user runs it: no allocator or environment
 tuning.
 """
 
+import importlib
+import time
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -36,6 +39,12 @@ DECODES, A4_DECODES = 3, 2
 MS_PER_DIGIT = 0.15
 #: Quality of the JPEG a page in another format is encoded as, for its decode floor.
 FLOOR_JPEG_QUALITY = 95
+#: The stages a page read's time is split into (:func:`stage_times`): each is
+#: the public function that ``read_page`` (or ``page_ink``) calls, in the
+#: module whose name it looks it up by.
+STAGES = (("sheet", "ocrkit.ink", "find_sheet"),
+          ("preprocessing", "ocrkit.pipeline", "page_ink"),
+          ("segmentation", "ocrkit.pipeline", "segment_digits"))
 
 
 def is_a4_300dpi(size, tolerance=0.03):
@@ -200,7 +209,8 @@ def bench_page_speed(pages, reader, *, decode_repeats, read_repeats, progress=Tr
         is decoded, see :func:`decode_floor`), ``floor_bytes``,
         ``digits_found``, ``decode_s`` and ``read_s`` (medians),
         ``decode_runs``, ``read_runs``, ``k`` (decodes in the budget),
-        ``budget_s``, ``within`` (``read_s <= budget_s``).
+        ``budget_s``, ``within`` (``read_s <= budget_s``), ``stages``
+        (:func:`stage_times` over as many more reads).
     problems : list of str
         Pages that could not be read, and why.
     """
@@ -236,8 +246,68 @@ def bench_page_speed(pages, reader, *, decode_repeats, read_repeats, progress=Tr
                      "digits_found": found, "decode_s": decode_s, "read_s": read_s,
                      "decode_runs": len(decodes), "read_runs": len(reads),
                      "k": A4_DECODES if is_a4_300dpi(size) else DECODES,
-                     "budget_s": budget_s, "within": read_s <= budget_s})
+                     "budget_s": budget_s, "within": read_s <= budget_s,
+                     "stages": stage_times(read, read_repeats)})
     return rows, problems
+
+
+@contextmanager
+def _stages_timed(spent):
+    """While inside, every call of a :data:`STAGES` function adds its seconds to ``spent``."""
+    replaced = []
+    for stage, module_name, attribute in STAGES:
+        module = importlib.import_module(module_name)
+        original = getattr(module, attribute)
+
+        def timed_stage(*args, _original=original, _stage=stage, **kwargs):
+            start = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_stage] += time.perf_counter() - start
+
+        replaced.append((module, attribute, original))
+        setattr(module, attribute, timed_stage)
+    try:
+        yield spent
+    finally:
+        for module, attribute, original in replaced:
+            setattr(module, attribute, original)
+
+
+def stage_times(read, repeats):
+    """Where a page read's time goes: the median seconds of each stage over ``repeats`` reads.
+
+    These reads are made apart from the ones timed against the budget, so
+    that the few microseconds the stage clocks add are not charged to it.
+
+    Parameters
+    ----------
+    read : callable
+        ``read() -> PageReading``: :func:`ocrkit.pipeline.read_page` of one page.
+    repeats : int
+
+    Returns
+    -------
+    dict
+        ``sheet_s`` (looking for the sheet, :func:`ocrkit.paper.find_sheet`),
+        ``preprocessing_s`` (the rest of :func:`ocrkit.ink.page_ink`: grey,
+        resolution, flattening, binarisation, turning lined paper level),
+        ``segmentation_s`` (:func:`ocrkit.segment.segment_digits`, with the
+        classifier's scoring of the pieces it may join or cut) and
+        ``reading_s`` (what is left: normalising and classifying the digits
+        found, mapping their boxes back onto the image).
+    """
+    per_read = []
+    for _ in range(max(1, int(repeats))):
+        spent = dict.fromkeys((stage for stage, _, _ in STAGES), 0.0)
+        with _stages_timed(spent):
+            total, _ = timed(read)
+        per_read.append({"sheet_s": spent["sheet"],
+                         "preprocessing_s": spent["preprocessing"] - spent["sheet"],
+                         "segmentation_s": spent["segmentation"],
+                         "reading_s": total - spent["preprocessing"] - spent["segmentation"]})
+    return {key: float(np.median([row[key] for row in per_read])) for key in per_read[0]}
 
 
 def bench_hog(digits, *, repeats=3, progress=True):

@@ -246,6 +246,31 @@ def test_every_page_is_timed_against_its_decode_floor(run):
         assert row["k"] in (2, 3) and math.isclose(
             row["budget_s"], row["k"] * row["decode_s"] + 0.15e-3 * row["digits_found"])
         assert row["within"] == (row["read_s"] <= row["budget_s"])
+        # Every read looks for a sheet and segments; a page with digits reads them.
+        stages = row["stages"]
+        assert set(stages) == {"sheet_s", "preprocessing_s", "segmentation_s", "reading_s"}
+        assert stages["sheet_s"] > 0 and stages["segmentation_s"] > 0
+        assert stages["preprocessing_s"] > 0 and stages["reading_s"] > 0
+    assert "Where the time goes" in run[1]
+
+
+def test_timing_the_stages_leaves_the_reader_as_it_was():
+    import ocrkit.ink
+    import ocrkit.pipeline
+
+    speed = bench_module("bench_speed")
+    originals = (ocrkit.ink.find_sheet, ocrkit.pipeline.page_ink, ocrkit.pipeline.segment_digits)
+    calls = []
+
+    def read():
+        calls.append(ocrkit.pipeline.page_ink is not originals[1])
+        return ocrkit.pipeline.read_page(ROOT / "data" / "real" / "guerranti_webcam_1717.png")
+
+    stages = speed.stage_times(read, 2)
+    assert calls == [True, True]  # timed while reading
+    assert (ocrkit.ink.find_sheet, ocrkit.pipeline.page_ink,
+            ocrkit.pipeline.segment_digits) == originals
+    assert all(seconds > 0 for seconds in stages.values())
 
 
 def test_speed_against_the_floor(run):
