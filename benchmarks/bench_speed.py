@@ -14,6 +14,10 @@ at 300 dpi and 3 on any other page (:func:`speed_budget`).
 
 The process is measured as a user runs it: no allocator or environment
 tuning.
+
+Where a page's time goes is measured on separate reads, with a clock on
+each stage (:func:`stage_times`), so that the reads checked against the
+budget carry no clocks.
 """
 
 import importlib
@@ -39,9 +43,10 @@ DECODES, A4_DECODES = 3, 2
 MS_PER_DIGIT = 0.15
 #: Quality of the JPEG a page in another format is encoded as, for its decode floor.
 FLOOR_JPEG_QUALITY = 95
-#: The stages a page read's time is split into (:func:`stage_times`): each is
-#: the public function that ``read_page`` (or ``page_ink``) calls, in the
-#: module whose name it looks it up by.
+#: The stages a page read's time is split into (:func:`stage_times`): (stage,
+#: module, function), each function timed under the name its caller looks up
+#: (``read_page`` calls ``page_ink`` and ``segment_digits``, ``page_ink``
+#: calls ``find_sheet``).
 STAGES = (("sheet", "ocrkit.ink", "find_sheet"),
           ("preprocessing", "ocrkit.pipeline", "page_ink"),
           ("segmentation", "ocrkit.pipeline", "segment_digits"))
