@@ -217,7 +217,7 @@ def _page_speed(pages):
            "300 dpi, 3 on any other. Medians of "
            f"{_runs(rows[0]['decode_runs'], 'decode')} and "
            f"{_runs(rows[0]['read_runs'], 'read')} per page, timed in turn (after one untimed "
-           "read when several are timed), all in one process.", "",
+           "read), all in one process.", "",
            _table(["page", "size", "decode of", "digits found", "decode ms", "read ms",
                    "budget ms", "within"],
                   [[f"`{r['page']}`", f"{r['size'][0]} x {r['size'][1]}", r["floor"],
@@ -235,14 +235,32 @@ def _page_speed(pages):
                 "`ocrkit.ink.page_ink` (grey, resolution, flattening, binarisation, lined paper "
                 "turned level); segmentation: `ocrkit.segment.segment_digits`, with the "
                 "classifier's scoring of the pieces it may join or cut; reading: normalising and "
-                "classifying the digits found.", "",
-                _table(["page", "read ms", "sheet", "preprocessing", "segmentation", "reading"],
+                "classifying the digits found. Bare minimum: the least any reader does before it "
+                "segments (`bench_speed.bare_minimum`: grey, the paper's light divided out, "
+                "Otsu's split, the components labelled, at the size the kit reads the page at), "
+                "median of as many runs as the decodes, timed in turn with them. Left: the budget "
+                "less the bare minimum and the reading, which every read pays: what the budget "
+                "leaves for looking for a sheet and for segmentation.", "",
+                _table(["page", "read ms", "sheet", "preprocessing", "segmentation", "reading",
+                        "budget ms", "bare minimum", "left"],
                        [[f"`{r['page']}`", _num(1000 * r["read_s"], 1)]
                         + [_num(1000 * r["stages"][key], 1)
                            for key in ("sheet_s", "preprocessing_s", "segmentation_s",
                                        "reading_s")]
+                        + [_num(1000 * r["budget_s"], 1), _num(1000 * r["bare_minimum_s"], 1),
+                           _num(1000 * _left(r), 1)]
                         for r in staged])]
+        nothing = [r for r in staged if _left(r) <= 0]
+        short = [r for r in staged if 0 < _left(r) < r["stages"]["sheet_s"]]
+        out += ["", f"{len(nothing)} of {len(staged)} pages leave nothing: the bare minimum and "
+                "the reading alone take their budget or more. "
+                f"{len(short)} more leave less than their sheet search takes."]
     return out
+
+
+def _left(row):
+    """What a page's budget leaves once the bare minimum and the reading are paid, in seconds."""
+    return row["budget_s"] - row["bare_minimum_s"] - row["stages"]["reading_s"]
 
 
 def _speed(results):

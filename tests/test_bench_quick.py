@@ -19,6 +19,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
@@ -246,12 +247,33 @@ def test_every_page_is_timed_against_its_decode_floor(run):
         assert row["k"] in (2, 3) and math.isclose(
             row["budget_s"], row["k"] * row["decode_s"] + 0.15e-3 * row["digits_found"])
         assert row["within"] == (row["read_s"] <= row["budget_s"])
+        assert row["bare_minimum_s"] > 0
         # Every read looks for a sheet and segments; a page with digits reads them.
         stages = row["stages"]
         assert set(stages) == {"sheet_s", "preprocessing_s", "segmentation_s", "reading_s"}
         assert stages["sheet_s"] > 0 and stages["segmentation_s"] > 0
         assert stages["preprocessing_s"] > 0 and stages["reading_s"] > 0
     assert "Where the time goes" in run[1]
+    assert "| budget ms | bare minimum | left |" in run[1]
+    assert f"of {len(pages['rows'])} pages leave nothing" in run[1]
+
+
+def test_the_bare_minimum_finds_the_strokes_of_a_shaded_page():
+    # Four strokes, two of them in a shadow that halves the paper's light:
+    # divided by the paper's light, each is one component and the shadow none.
+    speed = bench_module("bench_speed")
+    page = np.full((400, 600, 3), 210, np.uint8)
+    page[:, 300:] = 105
+    for left in (60, 180, 360, 480):
+        page[120:220, left:left + 12] //= 4
+    count, _, stats, _ = speed.bare_minimum(page)
+    assert count - 1 == 4
+    assert sorted(stats[1:, 0].tolist()) == [60, 180, 360, 480]
+    assert (stats[1:, 2:4] == [12, 100]).all()
+    # At half the size (as the kit reads a large scan), the same strokes, halved.
+    count, _, stats, _ = speed.bare_minimum(page, shape=(200, 300))
+    assert count - 1 == 4
+    assert sorted(stats[1:, 0].tolist()) == [30, 90, 180, 240]
 
 
 def test_timing_the_stages_leaves_the_reader_as_it_was():
